@@ -1,0 +1,1 @@
+"""MLPS workbench core."""

@@ -1,0 +1,5 @@
+import sys
+
+from mlps.cli import main
+
+sys.exit(main())

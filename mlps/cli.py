@@ -1,0 +1,87 @@
+"""The `mlps` command line: one subcommand per core capability, JSON (or CSV) on stdout.
+
+Errors a user can cause print one clear line on stderr and exit with status 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from mlps.catalogue import CatalogueError, item_rows, load_catalogue
+
+CATALOGUE_COLUMNS = [
+    "id",
+    "level",
+    "extension",
+    "category",
+    "control_point",
+    "control_point_en",
+    "clause",
+    "letter",
+    "tier",
+    "weight",
+    "methods",
+    "requirement_zh",
+    "requirement_en",
+    "prev",
+]
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported as one line, exit status 2."""
+
+
+def parse_extensions(text: str | None) -> list[str]:
+    return [e.strip() for e in (text or "").split(",") if e.strip()]
+
+
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(args.controls)
+    if args.level not in catalogue.levels():
+        raise UsageError(f"level {args.level} has no catalogue; available: {catalogue.levels()}")
+    try:
+        items = catalogue.select(args.level, parse_extensions(args.extensions))
+    except ValueError as exc:
+        raise UsageError(f"{exc}; known: {', '.join(s for s in catalogue.taxonomy.scopes if s != 'general')}") from None
+    rows = item_rows(items)
+    if args.format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=CATALOGUE_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "methods": "|".join(row["methods"]), "prev": row["prev"] or ""})
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlps", description="MLPS 2.0 workbench command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("catalogue", help="list the requirement items of a level and its extensions")
+    p.add_argument("--level", type=int, required=True, choices=[1, 2, 3, 4])
+    p.add_argument("--extensions", default="", help="comma-separated: cloud,mobile,iot,ics,bigdata")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("--controls", default=None, help="catalogue folder (default: the bundled controls/)")
+    p.set_defaults(func=cmd_catalogue)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except (UsageError, CatalogueError) as exc:
+        print(f"mlps {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""One translation helper for every string a user sees: `t(key, lang, **values)`.
+
+Messages live in messages.yaml, one entry per key with both languages, so a key can never exist in one
+language only (a unit test checks every entry). Chinese is the default language.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+_MESSAGES = Path(__file__).with_name("messages.yaml")
+
+
+@lru_cache(maxsize=1)
+def messages() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(_MESSAGES.read_text(encoding="utf-8"))
+
+
+def normalise_language(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """The message `key` in `lang`, with {placeholders} filled. An unknown key shows itself, visibly."""
+    entry = messages().get(key)
+    if entry is None:
+        return f"⟦{key}⟧"
+    text = entry.get(normalise_language(lang)) or entry[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def pick(zh: str, en: str, lang: str) -> str:
+    """Choose between the two language variants of a data value (catalogue text, names)."""
+    return zh if normalise_language(lang) == "zh" else en
