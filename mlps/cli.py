@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -59,9 +60,16 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+# Other capabilities register their subcommands from modules of their own: each module in this list has
+# `register(subparsers)`, which adds a parser and sets `func` (taking the parsed args, returning an exit code).
+COMMAND_MODULES: list[str] = []
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mlps", description="MLPS 2.0 workbench command line")
     sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     p = sub.add_parser("catalogue", help="list the requirement items of a level and its extensions")
     p.add_argument("--level", type=int, required=True, choices=[1, 2, 3, 4])
     p.add_argument("--extensions", default="", help="comma-separated: cloud,mobile,iot,ics,bigdata")
@@ -76,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (UsageError, CatalogueError) as exc:
+    except (UsageError, CatalogueError, ValueError) as exc:
         print(f"mlps {args.command}: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
