@@ -176,3 +176,38 @@ class ItemResult:
     needs_review: bool = False
     id: int | None = None
     attachments: list[str] = field(default_factory=list)  # sha256 of attached files
+
+
+@dataclass
+class Judgement:
+    """One of the two grading judgements: which object is harmed and how badly (GB/T 22240-2020 §6)."""
+
+    harm_object: HarmObject
+    degree: HarmDegree
+    description: str = ""  # what was judged, in the user's words
+
+
+@dataclass
+class GradingRecord:
+    """A grading of a system and its filing lifecycle. A re-grading makes a new record; old ones are kept."""
+
+    system_id: int | None
+    business: Judgement  # 业务信息安全
+    service: Judgement  # 系统服务安全
+    business_level: int
+    service_level: int
+    level: int  # the final level: the higher of the two
+    rationale_zh: str = ""
+    rationale_en: str = ""
+    override_reason: str = ""  # when the user chose other than the wizard's suggestion
+    graded_on: date | None = None
+    graded_by: str = ""
+    expert_review_on: date | None = None  # required for level >= 2
+    expert_opinion: str = ""
+    authority_name: str = ""  # competent authority (主管部门), where there is one
+    authority_approved_on: date | None = None
+    filed_on: date | None = None  # filed with the public security bureau
+    filing_office: str = ""
+    filing_number: str = ""  # 备案证明编号
+    id: int | None = None
+    created_at: datetime | None = None

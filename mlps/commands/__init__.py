@@ -1,0 +1,1 @@
+"""`mlps` subcommands, one module per capability; each has register(subparsers)."""
