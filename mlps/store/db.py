@@ -1,0 +1,58 @@
+"""Engine and sessions. SQLite (WAL, foreign keys on) by default; PostgreSQL through MLPS_DATABASE_URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; for a SQLite file, its folder is created and the pragmas set on every connection."""
+    if url.startswith("sqlite"):
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            raise ValueError("an in-memory SQLite database gives every thread its own empty database; use a file")
+        path = Path(url.split("sqlite:///", 1)[1])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (creates it on an empty database)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def is_empty(engine: Engine) -> bool:
+    return "organisation" not in inspect(engine).get_table_names()
+
+
+def sessions(engine: Engine) -> sessionmaker:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def open_store(url: str) -> sessionmaker:
+    """Engine + migrations + session factory for `url`: what the app and the CLI start from."""
+    engine = make_engine(url)
+    migrate(engine)
+    return sessions(engine)
