@@ -8,7 +8,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # PostgreSQL for the store tests that run on both databases.
 SYSTEM_PACKAGES := chromium chromium-driver fonts-wqy-microhei poppler-utils postgresql
 
-.PHONY: run test lint bench system-deps demo clean
+.PHONY: run test lint bench system-deps clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -23,6 +23,7 @@ $(VENV)/.test-deps: pyproject.toml | $(PY)
 	touch $@ $(VENV)/.run-deps
 
 run: $(VENV)/.run-deps
+	$(VENV)/bin/mlps demo --if-empty
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 

@@ -1,0 +1,113 @@
+"""The store, the acting user, and the organisation and system in view (kept in the URL across reloads)."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.orm import sessionmaker
+
+from mlps.domain import Organisation, System
+from mlps.settings import Settings
+from mlps.store import repository as repo
+from mlps.store.db import open_store
+from mlps.ui.common import tr
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str) -> sessionmaker:
+    return open_store(url)
+
+
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+def store() -> sessionmaker:
+    """One engine per database URL per process (cached), migrated on first use."""
+    return _open_store(settings().database_url)
+
+
+def user() -> str:
+    """Who is acting: the signed-in user, else the name typed in the sidebar (kept in the URL)."""
+    name = st.session_state.get("user_name") or st.query_params.get("user") or ""
+    return name.strip() or tr("ctx.anonymous")
+
+
+def _remember_param(key: str, value) -> None:
+    if value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)
+
+
+def _param_int(key: str) -> int | None:
+    raw = st.query_params.get(key)
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def _user_changed() -> None:
+    st.query_params["user"] = st.session_state["user_name"]
+
+
+def _org_changed() -> None:
+    _remember_param("org", st.session_state["ctx_org"])
+    _remember_param("system", None)
+
+
+def _system_changed(key: str) -> None:
+    _remember_param("system", st.session_state[key])
+
+
+def select_system(system_id: int) -> None:
+    """Put another system of the same organisation in view (e.g. after creating it)."""
+    _remember_param("system", system_id)
+    for k in [k for k in st.session_state if str(k).startswith("ctx_sys_")]:
+        del st.session_state[k]
+
+
+def sidebar() -> tuple[Organisation | None, System | None]:
+    """Draw the organisation and system pickers and the user's name; return what is in view."""
+    sm = store()
+    if "user_name" not in st.session_state:
+        st.session_state["user_name"] = st.query_params.get("user", "")
+    st.sidebar.text_input(tr("ctx.user"), key="user_name", on_change=_user_changed, help=tr("ctx.user_help"))
+    orgs = repo.list_organisations(sm)
+    if not orgs:
+        st.sidebar.info(tr("ctx.no_org"))
+        return None, None
+    ids = [o.id for o in orgs]
+    if st.session_state.get("ctx_org") not in ids:
+        wanted = _param_int("org")
+        st.session_state["ctx_org"] = wanted if wanted in ids else ids[0]
+    org_id = st.sidebar.selectbox(
+        tr("ctx.organisation"),
+        ids,
+        format_func={o.id: o.name for o in orgs}.get,
+        key="ctx_org",
+        on_change=_org_changed,
+    )
+    org = next(o for o in orgs if o.id == org_id)
+    systems = repo.list_systems(sm, org.id)
+    if not systems:
+        return org, None
+    sids = [s.id for s in systems]
+    key = f"ctx_sys_{org.id}"
+    if st.session_state.get(key) not in sids:
+        wanted_sys = _param_int("system")
+        st.session_state[key] = wanted_sys if wanted_sys in sids else sids[0]
+    sys_id = st.sidebar.selectbox(
+        tr("ctx.system"),
+        sids,
+        format_func={s.id: s.name for s in systems}.get,
+        key=key,
+        on_change=_system_changed,
+        args=(key,),
+    )
+    return org, next(s for s in systems if s.id == sys_id)
+
+
+def in_view() -> tuple[Organisation | None, System | None]:
+    """What the sidebar chose on this run (set by app.py before the page runs)."""
+    return st.session_state.get("_ctx_org"), st.session_state.get("_ctx_system")

@@ -1,0 +1,92 @@
+"""The assessment page: recording a result persists it; a stale save is refused and keeps the text."""
+
+from __future__ import annotations
+
+from mlps.domain import Result
+from mlps.store import repository as repo
+from tests.app.conftest import new_app
+
+PAGE = "mlps/ui/pages/assessment.py"
+
+
+def open_assessment(sm, system_name: str):
+    system = next(s for s in repo.list_systems(sm) if s.name == system_name)
+    assessment = repo.list_assessments(sm, system.id)[0]
+    at = new_app(org=system.organisation_id, system=system.id, assessment=assessment.id, user="王老师")
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at, system, assessment
+
+
+def select_item(at, assessment_id: int, item_id: str) -> None:
+    at.text_input(key=f"as_f_text_{assessment_id}").input(item_id).run()
+    at.session_state[f"as_table_{assessment_id}__0"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+
+
+def save_button(at):
+    return next(b for b in at.button if b.label == "保存")
+
+
+def test_recording_a_result_on_the_page_persists_it(demo_store):
+    at, system, assessment = open_assessment(demo_store, "学生信息管理系统")
+    item_id = "L2-CES1-01"
+    before = {r.item_id: r for r in repo.results(demo_store, assessment.id)}.get(item_id)
+    select_item(at, assessment.id, item_id)
+    base = f"as_{assessment.id}_{item_id}__{before.version if before else 0}"
+    at.radio(key=f"{base}_result").set_value("partial")
+    at.text_area(key=f"{base}_record").input("口令策略已配置，但未启用登录失败锁定。")
+    save_button(at).click().run()
+    assert not at.exception
+    saved = {r.item_id: r for r in repo.results(demo_store, assessment.id)}[item_id]
+    assert saved.result == Result.PARTIAL
+    assert saved.record == "口令策略已配置，但未启用登录失败锁定。"
+    assert saved.updated_by == "王老师"
+    # a fresh session (a reload) shows it
+    at2, _, _ = open_assessment(demo_store, "学生信息管理系统")
+    select_item(at2, assessment.id, item_id)
+    assert any(t.value == "口令策略已配置，但未启用登录失败锁定。" for t in at2.text_area)
+
+
+def test_a_stale_save_is_refused_naming_who_and_keeps_my_text(demo_store):
+    at, system, assessment = open_assessment(demo_store, "学生信息管理系统")
+    item_id = "L2-PES1-01"
+    before = {r.item_id: r for r in repo.results(demo_store, assessment.id)}.get(item_id)
+    version = before.version if before else 0
+    select_item(at, assessment.id, item_id)
+    # meanwhile Zhang saves the same item
+    repo.save_result(demo_store, assessment.id, item_id, "张老师", expected_version=version, record="张老师的记录")
+    base = f"as_{assessment.id}_{item_id}__{version}"
+    at.text_area(key=f"{base}_record").input("我的记录，不能丢")
+    save_button(at).click().run()
+    assert any("张老师" in e.value and "未保存" in e.value for e in at.error)
+    assert at.text_area(key=f"{base}_record").value == "我的记录，不能丢"
+    assert {r.item_id: r for r in repo.results(demo_store, assessment.id)}[item_id].record == "张老师的记录"
+    # the user decides to keep theirs: it is saved over Zhang's, knowingly
+    next(b for b in at.button if b.label == "用我的内容覆盖").click().run()
+    assert {r.item_id: r for r in repo.results(demo_store, assessment.id)}[item_id].record == "我的记录，不能丢"
+
+
+def test_bulk_setting_a_result_on_several_items(demo_store):
+    at, system, assessment = open_assessment(demo_store, "办公自动化系统")
+    at.text_input(key=f"as_f_text_{assessment.id}").input("L2-PES1-0").run()
+    at.session_state[f"as_table_{assessment.id}__0"] = {"selection": {"rows": [0, 1, 2], "columns": []}}
+    at.run()
+    at.selectbox(key=f"as_bulk_value_{assessment.id}").set_value("na")
+    at.button(key=f"as_bulk_apply_{assessment.id}").click().run()
+    got = {r.item_id: r.result for r in repo.results(demo_store, assessment.id)}
+    assert [got.get(f"L2-PES1-0{n}") for n in (1, 2, 3)] == [Result.NA] * 3
+
+
+def test_starting_from_last_year_copies_results_marked_for_review(demo_store):
+    at, system, assessment = open_assessment(demo_store, "学校门户网站")
+    old_results = repo.results(demo_store, assessment.id)
+    form_buttons = [b for b in at.button if b.label == "开始测评"]
+    at.selectbox[[s.label for s in at.selectbox].index("以往测评作为基线（从去年开始）")].set_value(assessment.id)
+    form_buttons[0].click().run()
+    assert not at.exception
+    newest = repo.list_assessments(demo_store, system.id)[0]
+    assert newest.id != assessment.id and newest.baseline_of == assessment.id
+    copied = repo.results(demo_store, newest.id)
+    assert len(copied) == len(old_results) and all(r.needs_review for r in copied)
