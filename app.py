@@ -1,12 +1,17 @@
-"""Entry point: page configuration, language, the organisation and system in view, and navigation."""
+"""Entry point: page configuration, the sign-in gate, language, what is in view, and navigation."""
 
 import streamlit as st
 
 from mlps.ui.common import language_switch, run_guarded, tr
-from mlps.ui.context import sidebar
+from mlps.ui.context import settings, sidebar, store
+from mlps.ui.signin import gate, sign_out
 
 st.set_page_config(page_title="MLPS Workbench · 等保工作台", page_icon="🛡️", layout="wide")
 language_switch()
+actor = gate(store(), settings().session_idle_minutes)
+st.session_state["_actor"] = actor
+st.sidebar.caption(tr("auth.signed_in_as", name=actor.name))
+st.sidebar.button(tr("auth.sign_out"), on_click=sign_out, key="sign_out")
 org, system = sidebar()
 st.session_state["_ctx_org"], st.session_state["_ctx_system"] = org, system
 st.sidebar.caption(tr("app.subtitle"))
@@ -20,6 +25,9 @@ pages = {
     ],
     tr("nav.section.reference"): [
         st.Page(f"{PAGES}/requirements.py", title=tr("nav.requirements"), icon="📚", url_path="requirements"),
+    ],
+    tr("nav.section.admin"): [
+        st.Page(f"{PAGES}/users.py", title=tr("nav.users"), icon="👥", url_path="users"),
     ],
 }
 page = st.navigation(pages)

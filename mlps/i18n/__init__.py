@@ -1,7 +1,8 @@
 """One translation helper for every string a user sees: `t(key, lang, **values)`.
 
-Messages live in messages.yaml, one entry per key with both languages, so a key can never exist in one
-language only (a unit test checks every entry). Chinese is the default language.
+Messages live in messages/*.yaml (one file per feature, merged), one entry per key with both languages, so a
+key can never exist in one language only (a unit test checks every entry; a key defined twice is an error).
+Chinese is the default language.
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ import yaml
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-_MESSAGES = Path(__file__).with_name("messages.yaml")
+_MESSAGES = Path(__file__).with_name("messages")
 
 
 @lru_cache(maxsize=1)
 def messages() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(_MESSAGES.read_text(encoding="utf-8"))
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(_MESSAGES.glob("*.yaml")):
+        for key, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"message key '{key}' is defined twice (again in {path.name})")
+            merged[key] = entry
+    return merged
 
 
 def normalise_language(lang: str | None) -> str:

@@ -55,6 +55,8 @@ def run_guarded(render: Callable[[], object]) -> None:
         render()
     except ScriptControlException:
         raise
+    except PermissionError as exc:
+        st.error(tr("auth.denied", error=str(exc)))
     except Exception:
         ref = uuid.uuid4().hex[:8]
         log.exception("page error, reference %s", ref)

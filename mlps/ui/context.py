@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.orm import sessionmaker
 
+from mlps.auth import Actor
 from mlps.domain import Organisation, System
 from mlps.settings import Settings
-from mlps.store import repository as repo
+from mlps.store.access import Workspace
 from mlps.store.db import open_store
 from mlps.ui.common import tr
 
@@ -26,10 +27,18 @@ def store() -> sessionmaker:
     return _open_store(settings().database_url)
 
 
+def actor() -> Actor:
+    """The signed-in user (app.py's gate has run before any page)."""
+    return st.session_state["_actor"]
+
+
+def ws() -> Workspace:
+    """The store as the signed-in user may use it: every read and write is checked against their role."""
+    return Workspace(store(), actor())
+
+
 def user() -> str:
-    """Who is acting: the signed-in user, else the name typed in the sidebar (kept in the URL)."""
-    name = st.session_state.get("user_name") or st.query_params.get("user") or ""
-    return name.strip() or tr("ctx.anonymous")
+    return actor().username
 
 
 def _remember_param(key: str, value) -> None:
@@ -45,10 +54,6 @@ def _param_int(key: str) -> int | None:
         return int(raw) if raw is not None else None
     except ValueError:
         return None
-
-
-def _user_changed() -> None:
-    st.query_params["user"] = st.session_state["user_name"]
 
 
 def _org_changed() -> None:
@@ -69,11 +74,8 @@ def select_system(system_id: int) -> None:
 
 def sidebar() -> tuple[Organisation | None, System | None]:
     """Draw the organisation and system pickers and the user's name; return what is in view."""
-    sm = store()
-    if "user_name" not in st.session_state:
-        st.session_state["user_name"] = st.query_params.get("user", "")
-    st.sidebar.text_input(tr("ctx.user"), key="user_name", on_change=_user_changed, help=tr("ctx.user_help"))
-    orgs = repo.list_organisations(sm)
+    w = ws()
+    orgs = w.organisations()
     if not orgs:
         st.sidebar.info(tr("ctx.no_org"))
         return None, None
@@ -89,7 +91,7 @@ def sidebar() -> tuple[Organisation | None, System | None]:
         on_change=_org_changed,
     )
     org = next(o for o in orgs if o.id == org_id)
-    systems = repo.list_systems(sm, org.id)
+    systems = w.systems(org.id)
     if not systems:
         return org, None
     sids = [s.id for s in systems]

@@ -12,7 +12,7 @@ PAGE = "mlps/ui/pages/assessment.py"
 def open_assessment(sm, system_name: str):
     system = next(s for s in repo.list_systems(sm) if s.name == system_name)
     assessment = repo.list_assessments(sm, system.id)[0]
-    at = new_app(org=system.organisation_id, system=system.id, assessment=assessment.id, user="王老师")
+    at = new_app(org=system.organisation_id, system=system.id, assessment=assessment.id)
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception
@@ -42,7 +42,7 @@ def test_recording_a_result_on_the_page_persists_it(demo_store):
     saved = {r.item_id: r for r in repo.results(demo_store, assessment.id)}[item_id]
     assert saved.result == Result.PARTIAL
     assert saved.record == "口令策略已配置，但未启用登录失败锁定。"
-    assert saved.updated_by == "王老师"
+    assert saved.updated_by == "wang"
     # a fresh session (a reload) shows it
     at2, _, _ = open_assessment(demo_store, "学生信息管理系统")
     select_item(at2, assessment.id, item_id)

@@ -8,7 +8,7 @@ from tests.app.conftest import new_app
 
 
 def test_create_an_organisation_then_a_system(db_url):
-    at = new_app(user="王老师")
+    at = new_app()
     at.run()
     at.switch_page("mlps/ui/pages/systems.py").run()
     assert not at.exception
@@ -25,7 +25,7 @@ def test_create_an_organisation_then_a_system(db_url):
     assert not at.exception
     systems = repo.list_systems(sm, orgs[0].id)
     assert [(s.name, s.extensions) for s in systems] == [("学生信息管理系统", ("cloud",))]
-    assert repo.history(sm, "system", str(systems[0].id))[0].user == "王老师"
+    assert repo.history(sm, "system", str(systems[0].id))[0].user == "wang"
 
 
 def test_a_system_without_a_name_is_refused_with_a_message(db_url):

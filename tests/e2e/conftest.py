@@ -13,10 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
+from mlps.store import users
+from mlps.store.db import open_store
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
+ADMIN, PASSWORD = "wang", "correct-horse-7"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -56,7 +60,10 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     """Start the workbench with its own empty data folder and wait until it is healthy."""
     port = free_port()
     data = tmp_path_factory.mktemp("e2e-data")
-    env = {**os.environ, "MLPS_DATA_DIR": str(data), "MLPS_DATABASE_URL": f"sqlite:///{data}/mlps.db"}
+    url = f"sqlite:///{data}/mlps.db"
+    env = {**os.environ, "MLPS_DATA_DIR": str(data), "MLPS_DATABASE_URL": url}
+    sm = open_store(url)
+    users.create_user(sm, ADMIN, PASSWORD, by="test", is_admin=True, display_name="王老师")
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
     proc = subprocess.Popen(
         [
@@ -94,3 +101,12 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def sign_in(page: Page, url: str, username: str = ADMIN, password: str = PASSWORD) -> None:
+    """Open `url` and sign in on the sign-in page it shows."""
+    page.goto(url)
+    page.get_by_role("textbox", name="用户名").fill(username)
+    page.get_by_role("textbox", name="密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("已登录：")).to_be_visible(timeout=20_000)

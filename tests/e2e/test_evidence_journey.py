@@ -2,6 +2,8 @@
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import sign_in
+
 RECORDS = {
     "L2-PES1-03": ("符合", "机房门禁已启用，查看了近三个月的进出记录。"),
     "L2-CES1-01": ("部分符合", "口令长度 8 位，但没有定期更换要求。"),
@@ -17,7 +19,8 @@ def search(page: Page, text: str) -> None:
 
 
 def test_record_three_results_reload_and_see_them(page: Page, app_url: str):
-    page.goto(f"{app_url}/systems?user=王老师")
+    sign_in(page, app_url)
+    page.get_by_role("link", name="单位与系统").click()
     expect(page.get_by_role("heading", name="单位与系统")).to_be_visible(timeout=30_000)
     page.get_by_role("textbox", name="名称").first.fill("青山县第三中学")
     page.get_by_role("button", name="保存单位信息").click()
@@ -37,9 +40,11 @@ def test_record_three_results_reload_and_see_them(page: Page, app_url: str):
         page.get_by_text(result, exact=True).first.click()
         page.get_by_role("textbox", name="结果记录（看到了什么）").fill(record)
         page.get_by_role("button", name="保存").click()
-        expect(page.get_by_text("最后保存：王老师")).to_be_visible(timeout=15_000)
+        expect(page.get_by_text("最后保存：wang")).to_be_visible(timeout=15_000)
 
-    page.reload()
+    page.reload()  # a reload starts a new session: sign in again, and everything recorded is there
+    sign_in(page, page.url)
+    page.get_by_role("link", name="测评记录").click()
     expect(page.get_by_text("已测评 3 / 适用 135 项")).to_be_visible(timeout=30_000)
     for item_id, (_result, record) in RECORDS.items():
         search(page, item_id)

@@ -2,9 +2,12 @@
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import sign_in
+
 
 def test_requirements_table_shows_a_level_3_item_and_switches_to_english(page: Page, app_url: str):
-    page.goto(f"{app_url}/requirements")
+    sign_in(page, app_url)
+    page.get_by_role("link", name="要求目录").click()
     expect(page.get_by_role("heading", name="等级保护要求目录")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("第3级：共 211 项")).to_be_visible()
     search = page.get_by_role("textbox", name="搜索（中文或英文）")

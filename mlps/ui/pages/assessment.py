@@ -16,11 +16,15 @@ from mlps.domain import ItemResult, Result, Risk
 from mlps.i18n import t
 from mlps.store import repository as repo
 from mlps.ui.common import catalogue, lang, tr
-from mlps.ui.context import in_view, settings, store, user
+from mlps.ui.context import in_view, settings, ws
 from mlps.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 
 RESULTS = [Result.CONFORM, Result.PARTIAL, Result.NONCONFORM, Result.NA, Result.NOT_ASSESSED]
 RISKS = [None, Risk.HIGH, Risk.MEDIUM, Risk.LOW]
+
+
+def _editable() -> bool:
+    return st.session_state.get("_as_editable", False)
 
 
 def _result_label(value: str, lg: str) -> str:
@@ -28,8 +32,7 @@ def _result_label(value: str, lg: str) -> str:
 
 
 def _choose_assessment(system) -> repo.Assessment | None:
-    sm = store()
-    assessments = repo.list_assessments(sm, system.id)
+    assessments = ws().assessments(system.id)
     lg = lang()
     if assessments:
         ids = [a.id for a in assessments]
@@ -46,8 +49,9 @@ def _choose_assessment(system) -> repo.Assessment | None:
                                     status=t(f"assessment.status.{by_id[i].status}", lg)),
         )  # fmt: skip
         st.query_params["assessment"] = str(chosen)
-    with st.expander(tr("as.start_new"), expanded=not assessments):
-        _start_form(system, assessments)
+    if _editable():
+        with st.expander(tr("as.start_new"), expanded=not assessments):
+            _start_form(system, assessments)
     return by_id[chosen] if assessments else None
 
 
@@ -79,8 +83,8 @@ def _start_form(system, previous: list[repo.Assessment]) -> None:
         )  # fmt: skip
         if st.form_submit_button(tr("as.start"), type="primary"):
             valid = {i.id for i in cat.select(level, extensions)}
-            created = repo.start_assessment(
-                store(), system.id, level, extensions, cat.version, user(), kind=kind, title=title,
+            created = ws().start_assessment(
+                system.id, level, extensions, cat.version, kind=kind, title=title,
                 baseline_from=baseline, valid_item_ids=valid,
             )  # fmt: skip
             st.session_state[f"as_pick_{system.id}"] = created.id
@@ -163,7 +167,7 @@ def _bulk(assessment_id: int, obj: str, item_ids: list[str], table_key: str) -> 
     )  # fmt: skip
     if c2.button(tr("as.bulk_apply"), type="primary", key=f"as_bulk_apply_{assessment_id}"):
         try:
-            n = repo.bulk_set_result(store(), assessment_id, item_ids, Result(value), user(), obj)
+            n = ws().bulk_set_result(assessment_id, item_ids, Result(value), obj)
         except repo.ConflictError as exc:
             st.error(tr("as.conflict", who=exc.changed_by, when=_when(exc.changed_at)))
             return
@@ -233,7 +237,7 @@ def _item_panel(item: Item, current: ItemResult | None, assessment_id: int, obj:
             )  # fmt: skip
             risk_reason = st.text_input(tr("as.risk_reason"), value=shown.risk_reason if shown else "",
                                         key=f"{base}_risk_reason")  # fmt: skip
-            if st.form_submit_button(tr("as.save"), type="primary"):
+            if st.form_submit_button(tr("as.save"), type="primary", disabled=not _editable()):
                 values = dict(result=Result(res), risk=Risk(risk) if risk else None, record=record,
                               methods=tuple(methods), evidence_date=evidence_date, risk_reason=risk_reason)  # fmt: skip
                 if shown and shown.needs_review:
@@ -247,7 +251,7 @@ def _item_panel(item: Item, current: ItemResult | None, assessment_id: int, obj:
 
 def _save(assessment_id: int, item_id: str, obj: str, version: int, values: dict, key: str, seen_key: str) -> None:
     try:
-        saved = repo.save_result(store(), assessment_id, item_id, user(), expected_version=version,
+        saved = ws().save_result(assessment_id, item_id, expected_version=version,
                                  assessed_object=obj, **values)  # fmt: skip
     except repo.ConflictError as exc:
         st.session_state["as_conflict"] = {
@@ -278,16 +282,17 @@ def _conflict_box(conflict: dict, assessment_id: int, item: Item, obj: str, seen
 
 
 def _attachments(current: ItemResult | None, assessment_id: int, item: Item, obj: str, base: str) -> None:
-    sm = store()
     limit = settings().max_upload_bytes
-    files = repo.attachments(sm, current.id) if current and current.id else []
+    files = ws().attachments(current.id) if current and current.id else []
     with st.expander(tr("as.attachments", n=len(files))):
         for a in files:
-            data, mime = repo.blob(sm, a.sha256)
+            data, mime = ws().blob(a.sha256)
             c1, c2 = st.columns([3, 1])
             c1.caption(f"{a.original_name} · {a.size / 1024:.0f} KB · {mime} · {a.uploaded_by}")
             c2.download_button(tr("as.download"), data, file_name=f"{a.sha256[:12]}-{a.original_name}",
                                mime="application/octet-stream", key=f"dl_{a.id}")  # fmt: skip
+        if not _editable():
+            return
         nonce = st.session_state.setdefault(f"up_nonce_{base}", 0)
         upload = st.file_uploader(tr("as.attach"), key=f"up_{base}_{nonce}", help=tr("as.attach_help",
                                   mb=limit // 1048576))  # fmt: skip
@@ -297,11 +302,9 @@ def _attachments(current: ItemResult | None, assessment_id: int, item: Item, obj
                 result_id = (
                     current.id
                     if current and current.id
-                    else repo.save_result(
-                        sm, assessment_id, item.id, user(), expected_version=0, assessed_object=obj
-                    ).id
+                    else ws().save_result(assessment_id, item.id, expected_version=0, assessed_object=obj).id
                 )
-                repo.attach(sm, result_id, data, upload.name, user(), max_bytes=limit)
+                ws().attach(result_id, data, upload.name, max_bytes=limit)
             except repo.UploadRejected as exc:
                 st.error(tr("as.upload_rejected", error=str(exc)))
                 return
@@ -313,7 +316,7 @@ def _attachments(current: ItemResult | None, assessment_id: int, item: Item, obj
 
 
 def _history(assessment_id: int, item_id: str) -> None:
-    events = repo.item_history(store(), assessment_id, item_id)
+    events = ws().item_history(assessment_id, item_id)
     with st.expander(tr("as.history", n=len(events))):
         if not events:
             st.caption(tr("as.no_history"))
@@ -340,6 +343,9 @@ def render() -> None:
         st.info(tr("as.no_system"))
         return
     st.caption(tr("as.context", org=org.name, system=system.name))
+    st.session_state["_as_editable"] = ws().can_edit(org.id)
+    if not _editable():
+        st.info(tr("auth.read_only"))
     assessment = _choose_assessment(system)
     if assessment is None:
         return
@@ -351,7 +357,7 @@ def render() -> None:
         return
     if assessment.catalogue_version != cat.version:
         st.caption(tr("as.catalogue_changed", old=assessment.catalogue_version, new=cat.version))
-    results = repo.results(store(), assessment.id)
+    results = ws().results(assessment.id)
     _progress_panel(items, results, assessment)
 
     obj = _object_picker(results, assessment.id)
@@ -374,7 +380,7 @@ def render() -> None:
     if len(selected) == 1:
         st.session_state[cur_key] = selected[0]
     with right:
-        if len(selected) > 1:
+        if len(selected) > 1 and _editable():
             _bulk(assessment.id, obj, selected, table_key)
             return
         current_id = st.session_state.get(cur_key)

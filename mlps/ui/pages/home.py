@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mlps.store import repository as repo
 from mlps.ui.common import tr
-from mlps.ui.context import in_view, store
+from mlps.ui.context import in_view, ws
 
 
 def render() -> None:
@@ -17,9 +16,9 @@ def render() -> None:
         st.info(tr("home.empty"))
         st.page_link("mlps/ui/pages/systems.py", label=tr("home.create_org"), icon="➕")
         return
-    sm = store()
-    systems = repo.list_systems(sm, org.id)
-    gradings = repo.current_gradings(sm, [s.id for s in systems])
+    w = ws()
+    systems = w.systems(org.id)
+    gradings = w.current_gradings([s.id for s in systems])
     not_graded = [s for s in systems if s.id not in gradings]
     not_filed = [s for s in systems if s.id in gradings and gradings[s.id].level >= 2 and not gradings[s.id].filed_on]
     st.subheader(org.name)
@@ -34,7 +33,7 @@ def render() -> None:
     rows = []
     for s in systems:
         g = gradings.get(s.id)
-        last = repo.list_assessments(sm, s.id)[:1]
+        last = w.assessments(s.id)[:1]
         rows.append(
             {
                 tr("col.system"): s.name,

@@ -11,9 +11,8 @@ import streamlit as st
 from mlps.catalogue import load_catalogue
 from mlps.domain import Organisation, System
 from mlps.i18n import t
-from mlps.store import repository as repo
 from mlps.ui.common import lang, tr
-from mlps.ui.context import in_view, select_system, store, user
+from mlps.ui.context import in_view, select_system, ws
 
 ORG_TEXT_FIELDS = [
     "name", "credit_code", "address", "region_code", "head_name", "head_title", "head_phone",
@@ -46,8 +45,8 @@ def _org_form(org: Organisation | None) -> None:
                 values[field] = _text(field, getattr(base, field), f"org_{base.id}_{field}")
         if st.form_submit_button(tr("sys.save_org"), type="primary"):
             try:
-                saved = repo.save_organisation(store(), dataclasses.replace(base, **values), user())
-            except ValueError as exc:
+                saved = ws().save_organisation(dataclasses.replace(base, **values))
+            except (ValueError, PermissionError) as exc:
                 st.error(tr("sys.invalid", error=str(exc)))
                 return
             st.session_state["ctx_org"] = saved.id
@@ -93,8 +92,8 @@ def _system_form(org: Organisation, system: System | None) -> None:
         )
         if st.form_submit_button(tr("sys.save_system"), type="primary"):
             try:
-                saved = repo.save_system(store(), dataclasses.replace(base, **values), user())
-            except ValueError as exc:
+                saved = ws().save_system(dataclasses.replace(base, **values))
+            except (ValueError, PermissionError) as exc:
                 st.error(tr("sys.invalid", error=str(exc)))
                 return
             select_system(saved.id)
@@ -103,13 +102,13 @@ def _system_form(org: Organisation, system: System | None) -> None:
 
 
 def _systems_table(org: Organisation) -> None:
-    sm = store()
-    systems = repo.list_systems(sm, org.id)
+    w = ws()
+    systems = w.systems(org.id)
     if not systems:
         st.info(tr("sys.no_systems"))
         return
-    gradings = repo.current_gradings(sm, [s.id for s in systems])
-    assessments = {s.id: repo.list_assessments(sm, s.id) for s in systems}
+    gradings = w.current_gradings([s.id for s in systems])
+    assessments = {s.id: w.assessments(s.id) for s in systems}
     rows = []
     for s in systems:
         g = gradings.get(s.id)

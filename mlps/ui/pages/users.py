@@ -1,0 +1,59 @@
+"""Users and roles: organisation admins give colleagues a role; site admins also create accounts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from mlps.auth import Role
+from mlps.i18n import t
+from mlps.ui.common import lang, tr
+from mlps.ui.context import in_view, ws
+
+
+def render() -> None:
+    st.title(tr("users.title"))
+    lg = lang()
+    w = ws()
+    org, _ = in_view()
+    try:
+        people = w.users()
+    except PermissionError:
+        st.info(tr("users.not_admin"))
+        return
+    orgs = {o.id: o.name for o in w.organisations()}
+    st.dataframe(
+        pd.DataFrame(
+            [{tr("users.table_user"): u, tr("users.table_name"): d, tr("users.table_site_admin"): "✓" if a else "",
+              tr("users.table_roles"): "; ".join(f"{orgs.get(o, o)}: {t('users.role.' + r, lg)}" for o, r in m.items())}
+             for u, d, a, m in people]
+        ),
+        hide_index=True,
+    )  # fmt: skip
+    with st.expander(tr("users.add")), st.form("add_user"):
+        username = st.text_input(tr("auth.username"), key="new_user_name")
+        display = st.text_input(tr("auth.display_name"), key="new_user_display")
+        password = st.text_input(tr("auth.password"), type="password", key="new_user_pw")
+        site_admin = st.checkbox(tr("users.site_admin"), disabled=not w.actor.is_admin, key="new_user_admin")
+        if st.form_submit_button(tr("users.create"), type="primary"):
+            try:
+                w.create_user(username, password, is_admin=site_admin, display_name=display)
+            except (ValueError, PermissionError) as exc:
+                st.error(tr("auth.invalid", error=str(exc)))
+            else:
+                st.success(tr("users.created", name=username))
+                st.rerun()
+    if org is None or not w.is_org_admin(org.id):
+        return
+    st.subheader(f"{tr('users.set_role')} · {org.name}")
+    with st.form("set_role"):
+        who = st.selectbox(tr("users.table_user"), [u for u, *_ in people], key="role_user")
+        roles = ["admin", "assessor", "viewer", "none"]
+        role = st.selectbox(tr("users.role"), roles, format_func=lambda r: t(f"users.role.{r}", lg), key="role_value")
+        if st.form_submit_button(tr("users.apply_role")):
+            w.set_role(who, org.id, None if role == "none" else Role.parse(role))
+            st.success(tr("users.role_saved"))
+            st.rerun()
+
+
+render()
