@@ -20,8 +20,13 @@ PAGES = "mlps/ui/pages"
 pages = {
     tr("nav.section.work"): [
         st.Page(f"{PAGES}/home.py", title=tr("nav.home"), icon="🏠", url_path="home", default=True),
+        st.Page(f"{PAGES}/portfolio.py", title=tr("nav.portfolio"), icon="📊", url_path="portfolio"),
         st.Page(f"{PAGES}/systems.py", title=tr("nav.systems"), icon="🗂️", url_path="systems"),
+        st.Page(f"{PAGES}/grading.py", title=tr("nav.grading"), icon="⚖️", url_path="grading"),
+        st.Page(f"{PAGES}/obligations.py", title=tr("nav.obligations"), icon="📅", url_path="obligations"),
+        st.Page(f"{PAGES}/applicability.py", title=tr("nav.applicability"), icon="🧩", url_path="applicability"),
         st.Page(f"{PAGES}/assessment.py", title=tr("nav.assessment"), icon="📝", url_path="assessment"),
+        st.Page(f"{PAGES}/remediation.py", title=tr("nav.remediation"), icon="🛠️", url_path="remediation"),
     ],
     tr("nav.section.reference"): [
         st.Page(f"{PAGES}/requirements.py", title=tr("nav.requirements"), icon="📚", url_path="requirements"),

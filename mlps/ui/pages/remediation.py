@@ -1,0 +1,5 @@
+"""Placeholder while the page is being written."""
+
+import streamlit as st
+
+st.title("remediation")
