@@ -115,3 +115,15 @@ def filter_worklist(
         hay = (frame["id"] + " " + frame["control_point"] + " " + frame["requirement"] + " " + frame["record"]).str
         mask &= hay.casefold().str.contains(needle, regex=False)
     return frame[mask]
+
+
+def results_frame(results: list[ItemResult]) -> pd.DataFrame:
+    """Recorded results as the long frame the scoring core takes (item_id, assessed_object, result, risk)."""
+    return pd.DataFrame(
+        {
+            "item_id": [r.item_id for r in results],
+            "assessed_object": [r.assessed_object for r in results],
+            "result": [r.result.value for r in results],
+            "risk": [r.risk.value if r.risk else None for r in results],
+        }
+    )

@@ -13,10 +13,13 @@ import streamlit as st
 
 from mlps.catalogue import Item
 from mlps.domain import ItemResult, Result, Risk
-from mlps.i18n import t
+from mlps.i18n import pick, t
+from mlps.risks import suggest_risk
 from mlps.store import repository as repo
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, settings, ws
+from mlps.ui.excel_panel import excel_panel
+from mlps.ui.score_panel import live_score
 from mlps.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 
 RESULTS = [Result.CONFORM, Result.PARTIAL, Result.NONCONFORM, Result.NA, Result.NOT_ASSESSED]
@@ -200,6 +203,7 @@ def _item_panel(item: Item, current: ItemResult | None, assessment_id: int, obj:
             st.caption(f"GB/T 22239-2019 {item.clause}")
         if shown and shown.needs_review:
             st.warning(tr("as.needs_review"))
+        _risk_cases(item, current, assessment_id)
         conflict = st.session_state.get("as_conflict")
         if conflict and conflict["key"] == base:
             _conflict_box(conflict, assessment_id, item, obj, seen_key)
@@ -247,6 +251,24 @@ def _item_panel(item: Item, current: ItemResult | None, assessment_id: int, obj:
             st.caption(tr("as.last_saved", who=current.updated_by, when=_when(current.updated_at), v=current.version))
         _attachments(current, assessment_id, item, obj, base)
         _history(assessment_id, item.id)
+
+
+def _risk_cases(item: Item, current: ItemResult | None, assessment_id: int) -> None:
+    """Where a gap matches a case of the high-risk guide, show it with its compensating factors and fix."""
+    if current is None:
+        return
+    level = ws().get_assessment(assessment_id).level
+    lg = lang()
+    for case in suggest_risk(item.id, level, current.result):
+        with st.expander(tr("risk.case_title", title=pick(case.title_zh, case.title_en, lg)), expanded=True):
+            if current.risk != Risk.HIGH:
+                st.warning(tr("risk.suggest_high"))
+            st.caption(tr("risk.scenario"))
+            st.text(pick(case.scenario_zh, case.scenario_en, lg))
+            st.caption(tr("risk.compensating"))
+            st.text("\n".join(f"• {c}" for c in (case.compensating_zh if lg == "zh" else case.compensating_en)))
+            st.caption(tr("risk.fix"))
+            st.text(pick(case.fix_zh, case.fix_en, lg))
 
 
 def _save(assessment_id: int, item_id: str, obj: str, version: int, values: dict, key: str, seen_key: str) -> None:
@@ -359,6 +381,8 @@ def render() -> None:
         st.caption(tr("as.catalogue_changed", old=assessment.catalogue_version, new=cat.version))
     results = ws().results(assessment.id)
     _progress_panel(items, results, assessment)
+    live_score(items, results, assessment.id)
+    excel_panel(org, system, assessment, items, results, _editable())
 
     obj = _object_picker(results, assessment.id)
     frame = worklist(items, results, obj, lg)

@@ -1,0 +1,86 @@
+"""The assessment page's live score: score, conclusion with its reason, coverage, and why this score."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from mlps.catalogue import Item
+from mlps.domain import ItemResult
+from mlps.i18n import pick, t
+from mlps.scoring import ScoreResult, methods_available, score_assessment
+from mlps.ui.common import catalogue, lang, tr
+from mlps.worklist import results_frame
+
+
+def live_score(items: list[Item], results: list[ItemResult], assessment_id: int) -> ScoreResult | None:
+    """Score the assessment with the method the user picked (default: the 2019 formula) and draw the card."""
+    lg = lang()
+    methods = methods_available()
+    names = [m["name"] for m in methods]
+    by_name = {m["name"]: m for m in methods}
+    default = next((m["name"] for m in methods if m["default"]), names[0])
+    key = f"score_method_{assessment_id}"
+    if st.session_state.get(key) not in names:
+        st.session_state[key] = default
+    known = {i.id for i in items}
+    frame = results_frame([r for r in results if r.item_id in known])
+    with st.container(border=True):
+        c0, c1, c2, c3 = st.columns([1.2, 1, 1, 2.2])
+        method = c0.selectbox(
+            tr("score.method"), names, key=key,
+            format_func=lambda n: pick(by_name[n]["label_zh"], by_name[n]["label_en"], lg) + (
+                " " + t("score.our_reading", lg) if by_name[n]["confidence"] == "R" else ""),
+        )  # fmt: skip
+        try:
+            result = score_assessment(frame, items, method)
+        except ValueError as exc:
+            st.error(tr("score.failed", error=str(exc)))
+            return None
+        cov = result.coverage
+        if result.score is None:
+            c1.metric(tr("score.score"), "—")
+            c3.info(tr("score.nothing_yet"))
+            return result
+        c1.metric(tr("score.score"), f"{result.score:.2f}")
+        concl = result.conclusion
+        c2.metric(tr("score.conclusion"), concl.grade if lg == "zh" else concl.grade_en)
+        c3.write(concl.reason(lg))
+        if concl.provisional:
+            c3.caption(tr("score.provisional"))
+        d = result.method.describe()
+        st.caption(tr("score.how", method=pick(d["label_zh"], d["label_en"], lg), version=d["version"],
+                      scored=cov.scored, total=cov.total - cov.not_applicable, gaps=cov.gaps))  # fmt: skip
+        st.caption(tr("score.official_note"))
+        _why(result, lg)
+    return result
+
+
+def _why(result: ScoreResult, lg: str) -> None:
+    tax = catalogue().taxonomy
+    with st.expander(tr("score.why")):
+        cats = {c: v for c, v in result.categories.items() if v is not None}
+        st.dataframe(
+            pd.DataFrame({tr("col.category"): [f"{c} {tax.categories[c][lg]}" for c in cats],
+                          tr("score.category_score"): [round(v, 1) for v in cats.values()]}),
+            hide_index=True,
+        )  # fmt: skip
+        top = result.explanation[:20]
+        if not top:
+            st.caption(tr("score.no_loss"))
+            return
+        st.caption(tr("score.why_intro"))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("col.id"): [g.item_id for g in top],
+                    tr("col.control_point"): [f"{pick(g.control_point_zh, g.control_point_en, lg)} {g.letter})"
+                                              for g in top],
+                    tr("col.tier"): [tax.tier_names[g.tier][lg] for g in top],
+                    tr("as.risk"): [t(f"risk.{g.risk.value}", lg) if g.risk else "" for g in top],
+                    tr("score.points"): [round(g.points, 2) for g in top],
+                    tr("col.requirement"): [pick(g.requirement_zh, g.requirement_en, lg) for g in top],
+                }
+            ),
+            hide_index=True,
+        )  # fmt: skip

@@ -1,0 +1,84 @@
+"""The assessment page scores live, explains the score, and round-trips the Excel workbook."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from mlps.catalogue import load_catalogue
+from mlps.domain import Result
+from mlps.scoring import score_assessment
+from mlps.store import repository as repo
+from mlps.worklist import results_frame
+from tests.app.test_assessment_page import open_assessment
+
+
+def test_the_live_score_matches_the_scoring_core_and_says_how_it_was_computed(demo_store):
+    at, system, assessment = open_assessment(demo_store, "学生信息管理系统")
+    items = load_catalogue().select(assessment.level, list(assessment.extensions))
+    expected = score_assessment(results_frame(repo.results(demo_store, assessment.id)), items)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["得分"] == f"{expected.score:.2f}"
+    assert metrics["结论"] == expected.conclusion.grade
+    assert any(expected.conclusion.reason_zh in m.value for m in at.markdown)
+    how = next(c.value for c in at.caption if "已计分" in c.value)
+    assert f"已计分 {expected.coverage.scored} /" in how
+    why = next(e for e in at.expander if e.label == "为什么是这个分数")
+    top = why.dataframe[1].value
+    assert top.iloc[0]["编号"] == expected.explanation[0].item_id
+
+
+def test_fixing_an_item_raises_the_score(demo_store):
+    at, system, assessment = open_assessment(demo_store, "学生信息管理系统")
+    before = float(next(m.value for m in at.metric if m.label == "得分"))
+    worst = next(r for r in repo.results(demo_store, assessment.id) if r.result == Result.NONCONFORM)
+    repo.save_result(demo_store, assessment.id, worst.item_id, "wang", expected_version=worst.version,
+                     result=Result.CONFORM)  # fmt: skip
+    at.run()
+    assert float(next(m.value for m in at.metric if m.label == "得分")) > before
+
+
+def test_export_then_import_the_workbook_through_the_page(demo_store):
+    at, system, assessment = open_assessment(demo_store, "办公自动化系统")
+    at.button(key=f"xl_prepare_{assessment.id}").click().run()
+    data = at.session_state[f"xl_file_{assessment.id}"]
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    changed = 0
+    for sheet in book.worksheets[1:]:  # the first sheet is the cover
+        for row in sheet.iter_rows():
+            if any(c.value == "L2-PES1-01" for c in row):
+                for cell in row:
+                    if cell.value in ("符合", "部分符合", "不符合", "不适用", "未测评"):
+                        cell.value = "不符合"
+                        changed += 1
+    assert changed == 1
+    buf = io.BytesIO()
+    book.save(buf)
+    at.file_uploader(key=f"xl_up_{assessment.id}_0").upload(
+        "结果.xlsx", buf.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    at.run()
+    assert any(s.value == "导入前请核对对应关系" for s in at.subheader)
+    confirm = next(b for b in at.button if b.label.startswith("确认导入"))
+    confirm.click().run()
+    assert not at.exception
+    got = {r.item_id: r.result for r in repo.results(demo_store, assessment.id)}
+    assert got["L2-PES1-01"] == Result.NONCONFORM
+
+
+def test_a_wrong_workbook_changes_nothing_and_says_where(demo_store):
+    at, system, assessment = open_assessment(demo_store, "办公自动化系统")
+    before = repo.results(demo_store, assessment.id)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "机房"
+    sheet.append(["控制点", "测评项", "结果记录", "符合情况"])
+    sheet.append(["物理访问控制", "a)", "有门禁", "也许"])
+    buf = io.BytesIO()
+    book.save(buf)
+    at.file_uploader(key=f"xl_up_{assessment.id}_0").upload("bad.xlsx", buf.getvalue(), "application/octet-stream")
+    at.run()
+    assert any("未写入任何内容" in e.value for e in at.error)
+    assert not [b for b in at.button if b.label.startswith("确认导入")]
+    assert repo.results(demo_store, assessment.id) == before
