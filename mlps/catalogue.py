@@ -449,3 +449,25 @@ def level_change(catalogue: Catalogue, lower: int, extensions: tuple[str, ...] =
         strengthened_items=[i for i in high if i.prev],
         dropped_items=[i for i in low if i.id not in carried],
     )
+
+
+# ---------------------------------------------------------------- versions
+
+
+def meaning_fingerprints(catalogue: Catalogue) -> dict[str, dict[str, str]]:
+    """Per catalogue file: its version and a hash of what its items mean (ids, control points, tiers, methods,
+    requirement texts). A test compares these with a committed copy, so a change of meaning without a new
+    version number cannot go unnoticed."""
+    by_file: dict[str, list[str]] = {}
+    for i in catalogue.items:
+        name = f"{i.scope}-L{i.level}.yaml"
+        by_file.setdefault(name, []).append(
+            "|".join((i.id, i.control_point, i.letter, i.tier, ",".join(i.methods), i.requirement_zh, i.requirement_en))
+        )
+    return {
+        name: {
+            "version": catalogue.file_versions[name],
+            "meaning": hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16],
+        }
+        for name, rows in sorted(by_file.items())
+    }

@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from mlps.catalogue import CatalogueError, item_rows, load_catalogue
+from mlps.catalogue import CatalogueError, item_rows, load_catalogue, meaning_fingerprints
 
 CATALOGUE_COLUMNS = [
     "id",
@@ -49,6 +49,10 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
         items = catalogue.select(args.level, parse_extensions(args.extensions))
     except ValueError as exc:
         raise UsageError(f"{exc}; known: {', '.join(s for s in catalogue.taxonomy.scopes if s != 'general')}") from None
+    if args.fingerprints:
+        json.dump(meaning_fingerprints(catalogue), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
     rows = item_rows(items)
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
@@ -85,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extensions", default="", help="comma-separated: cloud,mobile,iot,ics,bigdata")
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.add_argument("--controls", default=None, help="catalogue folder (default: the bundled controls/)")
+    p.add_argument("--fingerprints", action="store_true", help="print each file's version and meaning hash")
     p.set_defaults(func=cmd_catalogue)
     return parser
 
