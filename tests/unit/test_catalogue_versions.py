@@ -6,7 +6,10 @@ from pathlib import Path
 from mlps.catalogue import load_catalogue, meaning_fingerprints
 
 LOCK = Path(__file__).resolve().parent.parent / "data" / "catalogue_fingerprints.json"
-HOW = "bump `version:` in the file, then run `.venv/bin/mlps catalogue --level 3 --fingerprints > tests/data/catalogue_fingerprints.json`"
+HOW = (
+    "bump `version:` in the file, then run "
+    "`.venv/bin/mlps catalogue --level 3 --fingerprints > tests/data/catalogue_fingerprints.json`"
+)
 
 
 def test_no_item_changes_meaning_without_a_new_version():
