@@ -12,6 +12,7 @@ from pathlib import Path
 from mlps.catalogue import load_catalogue
 from mlps.domain import ItemResult, Organisation, Result, System
 from mlps.store import repository as repo
+from mlps.store import users
 from mlps.store.db import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,12 +44,16 @@ def run() -> list[dict]:
     url = f"sqlite:///{tmp}/bench.db"
     os.environ["MLPS_DATABASE_URL"] = url
     org_id, system_id, assessment_id = _seed(url)
+    users.create_user(open_store(url), "bench", "bench-password-1", by="bench", is_admin=True)
     n_items = len(load_catalogue().select(4, EXTENSIONS))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["auth"] = {"username": "bench", "seen": time.time()}
     at.query_params.update(org=str(org_id), system=str(system_id), assessment=str(assessment_id))
     at.run()
     at.switch_page("mlps/ui/pages/assessment.py").run()
     assert not at.exception, at.exception
+    shown = next(c.value for c in at.caption if "/" in c.value and "项" in c.value)
+    assert str(n_items) in shown, shown  # the page really shows the whole worklist
     timings = []
     for _ in range(7):
         start = time.perf_counter()
