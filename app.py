@@ -6,7 +6,7 @@ from mlps.ui.common import language_switch, run_guarded, tr
 from mlps.ui.context import settings, sidebar, store
 from mlps.ui.signin import gate, sign_out
 
-st.set_page_config(page_title="MLPS Workbench · 等保工作台", page_icon="🛡️", layout="wide")
+st.set_page_config(page_title="MLPS Workbench · 等保工作台", page_icon=":material/shield:", layout="wide")
 language_switch()
 actor = gate(store(), settings().session_idle_minutes)
 st.session_state["_actor"] = actor
@@ -19,20 +19,20 @@ st.sidebar.caption(tr("app.subtitle"))
 PAGES = "mlps/ui/pages"
 pages = {
     tr("nav.section.work"): [
-        st.Page(f"{PAGES}/home.py", title=tr("nav.home"), icon="🏠", url_path="home", default=True),
-        st.Page(f"{PAGES}/portfolio.py", title=tr("nav.portfolio"), icon="📊", url_path="portfolio"),
-        st.Page(f"{PAGES}/systems.py", title=tr("nav.systems"), icon="🗂️", url_path="systems"),
-        st.Page(f"{PAGES}/grading.py", title=tr("nav.grading"), icon="⚖️", url_path="grading"),
-        st.Page(f"{PAGES}/obligations.py", title=tr("nav.obligations"), icon="📅", url_path="obligations"),
-        st.Page(f"{PAGES}/applicability.py", title=tr("nav.applicability"), icon="🧩", url_path="applicability"),
-        st.Page(f"{PAGES}/assessment.py", title=tr("nav.assessment"), icon="📝", url_path="assessment"),
-        st.Page(f"{PAGES}/remediation.py", title=tr("nav.remediation"), icon="🛠️", url_path="remediation"),
+        st.Page(f"{PAGES}/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home", default=True),
+        st.Page(f"{PAGES}/portfolio.py", title=tr("nav.portfolio"), icon=":material/dashboard:", url_path="portfolio"),
+        st.Page(f"{PAGES}/systems.py", title=tr("nav.systems"), icon=":material/domain:", url_path="systems"),
+        st.Page(f"{PAGES}/grading.py", title=tr("nav.grading"), icon=":material/balance:", url_path="grading"),
+        st.Page(f"{PAGES}/obligations.py", title=tr("nav.obligations"), icon=":material/event:", url_path="obligations"),
+        st.Page(f"{PAGES}/applicability.py", title=tr("nav.applicability"), icon=":material/extension:", url_path="applicability"),
+        st.Page(f"{PAGES}/assessment.py", title=tr("nav.assessment"), icon=":material/edit_note:", url_path="assessment"),
+        st.Page(f"{PAGES}/remediation.py", title=tr("nav.remediation"), icon=":material/build:", url_path="remediation"),
     ],
     tr("nav.section.reference"): [
-        st.Page(f"{PAGES}/requirements.py", title=tr("nav.requirements"), icon="📚", url_path="requirements"),
+        st.Page(f"{PAGES}/requirements.py", title=tr("nav.requirements"), icon=":material/menu_book:", url_path="requirements"),
     ],
     tr("nav.section.admin"): [
-        st.Page(f"{PAGES}/users.py", title=tr("nav.users"), icon="👥", url_path="users"),
+        st.Page(f"{PAGES}/users.py", title=tr("nav.users"), icon=":material/group:", url_path="users"),
     ],
 }
 page = st.navigation(pages)
