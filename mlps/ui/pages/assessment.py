@@ -20,6 +20,7 @@ from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, settings, ws
 from mlps.ui.excel_panel import excel_panel
 from mlps.ui.score_panel import live_score
+from mlps.ui.widgets import assessment_report_button
 from mlps.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 
 RESULTS = [Result.CONFORM, Result.PARTIAL, Result.NONCONFORM, Result.NA, Result.NOT_ASSESSED]
@@ -382,6 +383,7 @@ def render() -> None:
     results = ws().results(assessment.id)
     _progress_panel(items, results, assessment)
     live_score(items, results, assessment.id)
+    assessment_report_button(org, system, assessment)
     excel_panel(org, system, assessment, items, results, _editable())
 
     obj = _object_picker(results, assessment.id)

@@ -13,6 +13,7 @@ from mlps.domain import Organisation, System
 from mlps.i18n import t
 from mlps.ui.common import lang, tr
 from mlps.ui.context import in_view, select_system, ws
+from mlps.ui.widgets import grading_documents
 
 ORG_TEXT_FIELDS = [
     "name", "credit_code", "address", "region_code", "head_name", "head_title", "head_phone",
@@ -154,6 +155,7 @@ def render() -> None:
         if system is not None:
             st.subheader(tr("sys.edit_system", name=system.name))
             _system_form(org, system)
+            grading_documents(org, system)
 
 
 render()
