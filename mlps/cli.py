@@ -75,6 +75,7 @@ COMMAND_MODULES: list[str] = [
     "mlps.commands.report",
     "mlps.commands.exchange",
     "mlps.commands.store",
+    "mlps.commands.backup",
 ]
 
 

@@ -185,3 +185,48 @@ class Workspace:
 
     def today(self) -> date:
         return date.today()
+
+    # -- remediation plan and portfolio (mlps.store.remediation): tasks readable by viewers, writable by assessors
+    def remediation_tasks(self, assessment_id: int) -> list:
+        from mlps.store import remediation as rem
+
+        self._need("assessment", assessment_id, Role.VIEWER, "see this assessment's remediation plan")
+        return rem.list_tasks(self._sm, assessment_id)
+
+    def create_remediation_tasks(self, assessment_id: int, drafts: list) -> list:
+        from mlps.store import remediation as rem
+
+        self._need("assessment", assessment_id, Role.ASSESSOR, "plan remediation")
+        return rem.create_tasks(self._sm, assessment_id, drafts, self.user)
+
+    def update_remediation_task(self, task_id: int, *, expected_version: int, **changes):
+        from mlps.store import remediation as rem
+
+        self.actor.require(rem.organisation_of_task(self._sm, task_id), Role.ASSESSOR, "update remediation tasks")
+        return rem.update_task(self._sm, task_id, self.user, expected_version=expected_version, **changes)
+
+    def remediation_events(self, assessment_id: int) -> list:
+        from mlps.store import remediation as rem
+
+        self._need("assessment", assessment_id, Role.VIEWER, "see this assessment's remediation plan")
+        return rem.status_events(self._sm, assessment_id)
+
+    def remediation_task_history(self, task_id: int) -> list[repo.AuditEvent]:
+        from mlps.store import remediation as rem
+
+        self.actor.require(rem.organisation_of_task(self._sm, task_id), Role.VIEWER, "see remediation tasks")
+        return repo.history(self._sm, rem.ENTITY, str(task_id))
+
+    def portfolio(self, org_id: int):
+        """Systems, gradings, assessments and the latest assessments' results of an organisation (bulk reads)."""
+        from mlps.store import remediation as rem
+
+        self.actor.require(org_id, Role.VIEWER, "see this organisation's systems")
+        return rem.portfolio_data(self._sm, org_id)
+
+    def results_of_assessments(self, system_id: int):
+        """Every recorded result of every assessment of a system, as one long frame (for the score trend)."""
+        from mlps.store import remediation as rem
+
+        self._need("system", system_id, Role.VIEWER, "see this system")
+        return rem.results_long(self._sm, [a.id for a in repo.list_assessments(self._sm, system_id)])

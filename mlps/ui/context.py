@@ -66,10 +66,16 @@ def _system_changed(key: str) -> None:
 
 
 def select_system(system_id: int) -> None:
-    """Put another system of the same organisation in view (e.g. after creating it)."""
+    """Put another system of the same organisation in view (e.g. after creating it) from the next run on."""
     _remember_param("system", system_id)
-    for k in [k for k in st.session_state if str(k).startswith("ctx_sys_")]:
-        del st.session_state[k]
+    st.session_state["_select_system"] = system_id
+
+
+def select_organisation(org_id: int) -> None:
+    """Put another organisation in view from the next run on (widgets cannot change after they are drawn)."""
+    _remember_param("org", org_id)
+    _remember_param("system", None)
+    st.session_state["_select_org"] = org_id
 
 
 def sidebar() -> tuple[Organisation | None, System | None]:
@@ -80,6 +86,8 @@ def sidebar() -> tuple[Organisation | None, System | None]:
         st.sidebar.info(tr("ctx.no_org"))
         return None, None
     ids = [o.id for o in orgs]
+    if st.session_state.get("_select_org") in ids:
+        st.session_state["ctx_org"] = st.session_state.pop("_select_org")
     if st.session_state.get("ctx_org") not in ids:
         wanted = _param_int("org")
         st.session_state["ctx_org"] = wanted if wanted in ids else ids[0]
@@ -96,6 +104,8 @@ def sidebar() -> tuple[Organisation | None, System | None]:
         return org, None
     sids = [s.id for s in systems]
     key = f"ctx_sys_{org.id}"
+    if st.session_state.get("_select_system") in sids:
+        st.session_state[key] = st.session_state.pop("_select_system")
     if st.session_state.get(key) not in sids:
         wanted_sys = _param_int("system")
         st.session_state[key] = wanted_sys if wanted_sys in sids else sids[0]

@@ -38,3 +38,14 @@ def test_a_system_without_a_name_is_refused_with_a_message(db_url):
     next(b for b in at.button if b.label == "保存系统信息").click().run()
     assert any("the system needs a name" in e.value for e in at.error)
     assert repo.list_systems(open_store(db_url)) == []
+
+
+def test_renaming_the_organisation_in_view_saves_without_an_error(demo_store):
+    org = repo.list_organisations(demo_store)[0]
+    at = new_app(org=org.id)
+    at.run()
+    at.switch_page("mlps/ui/pages/systems.py").run()
+    at.text_input(key=f"org_{org.id}_name").input("青山县第一中学（新校区）")
+    next(b for b in at.button if b.label == "保存单位信息").click().run()
+    assert not at.exception and not at.error
+    assert repo.get_organisation(demo_store, org.id).name == "青山县第一中学（新校区）"

@@ -55,12 +55,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def app_db_url(tmp_path_factory) -> str:
+    """The database of this module's app server (`app_url`): tests may add users and data to it with the store.
+    Each test module gets a server and database of its own, so no journey depends on another's data."""
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e-data')}/mlps.db"
+
+
+@pytest.fixture(scope="module")
+def app_url(app_db_url) -> Iterator[str]:
     """Start the workbench with its own empty data folder and wait until it is healthy."""
     port = free_port()
-    data = tmp_path_factory.mktemp("e2e-data")
-    url = f"sqlite:///{data}/mlps.db"
+    url = app_db_url
+    data = Path(url.removeprefix("sqlite:///")).parent
     env = {**os.environ, "MLPS_DATA_DIR": str(data), "MLPS_DATABASE_URL": url}
     sm = open_store(url)
     users.create_user(sm, ADMIN, PASSWORD, by="test", is_admin=True, display_name="王老师")

@@ -35,16 +35,19 @@ def test_record_three_results_reload_and_see_them(page: Page, app_url: str):
     page.get_by_role("button", name="开始测评").click()
     expect(page.get_by_text("已测评 0 / 适用 135 项")).to_be_visible(timeout=15_000)
 
-    for item_id, (result, record) in RECORDS.items():
+    record_box = page.get_by_role("textbox", name="结果记录（看到了什么）")
+    for n, (item_id, (result, record)) in enumerate(RECORDS.items(), start=1):
         search(page, item_id)
+        expect(record_box).to_have_value("")  # the form of this (new) item, not the previous one's
         page.get_by_text(result, exact=True).first.click()
-        page.get_by_role("textbox", name="结果记录（看到了什么）").fill(record)
+        record_box.fill(record)
         page.get_by_role("button", name="保存").click()
-        expect(page.get_by_text("最后保存：wang")).to_be_visible(timeout=15_000)
+        expect(page.get_by_text(f"已测评 {n} / 适用 135 项")).to_be_visible(timeout=20_000)
 
     page.reload()  # a reload starts a new session: sign in again, and everything recorded is there
     sign_in(page, page.url)
     page.get_by_role("link", name="测评记录").click()
+    expect(page.get_by_role("heading", name="测评记录")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("已测评 3 / 适用 135 项")).to_be_visible(timeout=30_000)
     for item_id, (_result, record) in RECORDS.items():
         search(page, item_id)

@@ -5,8 +5,54 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mlps.ui.common import tr
-from mlps.ui.context import in_view, ws
+from mlps.lifecycle import lifecycles_from
+from mlps.obligations import Severity, exposure, obligations_for
+from mlps.ui.common import lang, tr
+from mlps.ui.context import in_view, select_system, ws
+from mlps.ui.safe import one_line
+
+
+def _start_grading(system_id: int) -> None:
+    select_system(system_id)
+
+
+def _exposure_banner(w, systems: list) -> None:
+    """The organisation's legal exposure (mlps.obligations.exposure): red when a level >= 2 system is not graded,
+    not filed or not assessed in time, with the Yibin case and a button to start grading."""
+    if not systems:
+        return
+    today = w.today()
+    judged = []
+    for lc in lifecycles_from(w, systems):
+        try:
+            judged.append(obligations_for(lc, today))
+        except ValueError:
+            continue  # inconsistent records: the obligations page names them
+    exp = exposure(judged, today)
+    if exp.severity is Severity.RED:
+        red = exp.red
+        ungraded = [x for x in red if "grading" in x.red_kinds]
+        with st.container(border=True):
+            counts = {k: sum(k in x.red_kinds for x in red) for k in ("grading", "filing", "agency_assessment")}
+            parts = [tr(f"obligations.home_part.{k}", n=n) for k, n in counts.items() if n]
+            parts = tr("obligations.list_sep").join(parts)
+            st.error(tr("obligations.home_banner", n=len(red), parts=parts))
+            lg = lang()
+            for x in red:
+                reasons = "".join(x.reasons_zh) if lg == "zh" else " ".join(x.reasons_en)
+                name = one_line(x.name)
+                st.markdown(f"- **{name}**：{reasons}" if lg == "zh" else f"- **{name}**: {reasons}")
+            st.write(tr("home.yibin"))
+            c1, c2 = st.columns(2)
+            target = (ungraded or list(red))[0]
+            hint = tr("obligations.home_start_grading", name=one_line(target.name))
+            if c1.button(tr("home.start"), type="primary", key="home_start", on_click=_start_grading,
+                         args=(target.system_id,), help=hint):  # fmt: skip
+                st.switch_page("mlps/ui/pages/grading.py", query_params=st.query_params.to_dict())
+            c2.page_link("mlps/ui/pages/obligations.py", label=tr("obligations.home_link"), icon="📅")
+    elif exp.severity is Severity.AMBER:
+        st.warning(tr("obligations.home_amber", n=len(exp.amber)))
+        st.page_link("mlps/ui/pages/obligations.py", label=tr("obligations.home_link"), icon="📅")
 
 
 def render() -> None:
@@ -19,14 +65,8 @@ def render() -> None:
     w = ws()
     systems = w.systems(org.id)
     gradings = w.current_gradings([s.id for s in systems])
-    not_graded = [s for s in systems if s.id not in gradings]
-    not_filed = [s for s in systems if s.id in gradings and gradings[s.id].level >= 2 and not gradings[s.id].filed_on]
-    st.subheader(org.name)
-    if not_graded or not_filed:
-        with st.container(border=True):
-            st.error(tr("home.banner", graded=len(not_graded), filed=len(not_filed)))
-            st.write(tr("home.yibin"))
-            st.page_link("mlps/ui/pages/systems.py", label=tr("home.start"), icon="▶️")
+    st.subheader(one_line(org.name))
+    _exposure_banner(w, systems)
     if not systems:
         st.info(tr("sys.no_systems"))
         return

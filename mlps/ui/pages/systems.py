@@ -12,7 +12,7 @@ from mlps.catalogue import load_catalogue
 from mlps.domain import Organisation, System
 from mlps.i18n import t
 from mlps.ui.common import lang, tr
-from mlps.ui.context import in_view, select_system, ws
+from mlps.ui.context import in_view, select_organisation, select_system, ws
 from mlps.ui.widgets import grading_documents
 
 ORG_TEXT_FIELDS = [
@@ -50,8 +50,8 @@ def _org_form(org: Organisation | None) -> None:
             except (ValueError, PermissionError) as exc:
                 st.error(tr("sys.invalid", error=str(exc)))
                 return
-            st.session_state["ctx_org"] = saved.id
-            st.query_params["org"] = str(saved.id)
+            if org is None:
+                select_organisation(saved.id)
             st.success(tr("sys.saved", name=saved.name))
             st.rerun()
 

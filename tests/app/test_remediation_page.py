@@ -1,0 +1,152 @@
+"""The remediation page: make the plan, assign and close tasks (with a refused stale save), update the item
+results from a closed task, what-if and the suggested set, the burn-down, and a viewer who only reads."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from mlps.auth import Role
+from mlps.catalogue import load_catalogue
+from mlps.domain import Result
+from mlps.remediation import TaskStatus, plan_tasks, results_frame, what_if
+from mlps.scoring import score_assessment
+from mlps.store import remediation as rem
+from mlps.store import repository as repo
+from mlps.store import users
+from tests.app.conftest import PASSWORD, new_app
+
+PAGE = "mlps/ui/pages/remediation.py"
+SYSTEM = "学生信息管理系统"
+
+
+def open_page(sm, signed_in: str = "wang", system_name: str = SYSTEM, **query):
+    system = next(s for s in repo.list_systems(sm) if s.name == system_name)
+    assessment = repo.list_assessments(sm, system.id)[0]
+    at = new_app(signed_in=signed_in, org=system.organisation_id, system=system.id, **query)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at, system, assessment
+
+
+def button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def expected_plan(sm, assessment):
+    items = load_catalogue().select(assessment.level, list(assessment.extensions))
+    frame = results_frame(repo.results(sm, assessment.id), {i.id for i in items})
+    score = score_assessment(frame, items)
+    return score, items, plan_tasks(score, items, assessment.level, results=frame)
+
+
+def generate(at):
+    button(at, "生成整改计划").click().run()
+    assert not at.exception
+
+
+def test_the_page_shows_the_score_and_makes_the_plan_high_risks_first(demo_store):
+    at, _system, assessment = open_page(demo_store)
+    score, _items, plan = expected_plan(demo_store, assessment)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["得分"] == f"{score.score:.2f}" and metrics["结论"] == score.conclusion.grade
+    assert any(f"{len(plan)} 项建议任务" in i.value for i in at.info)  # a preview before anything is saved
+    generate(at)
+    stored = rem.list_tasks(demo_store, assessment.id)
+    assert [t.key for t in stored] == [d.key for d in plan]
+    highs = [t.risk for t in stored if t.risk and t.risk.value == "high"]
+    assert stored[0].risk.value == "high" and len(highs) == score.conclusion.risk_counts["high"]
+    assert {m.label: m.value for m in at.metric}["待整改"] == str(len(plan))
+    assert button(at, "为新发现的问题补充任务")  # generating again only adds what is new
+    assert at.get("plotly_chart"), "the burn-down is drawn once tasks exist"
+    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert [t["name"] for t in spec["data"]] == ["高风险", "中风险", "低风险", "未定风险"]
+
+
+def test_assigning_a_task_persists_it_and_a_stale_save_keeps_my_text(demo_store):
+    at, _system, assessment = open_page(demo_store)
+    generate(at)
+    task = rem.list_tasks(demo_store, assessment.id)[0]
+    base = f"rem_{task.id}_1"
+    at.text_input(key=f"{base}_owner").input("王老师")
+    at.date_input(key=f"{base}_due").set_value(date(2027, 3, 1))
+    at.selectbox(key=f"{base}_status_zh").set_value("in_progress")
+    button(at, "保存任务").click().run()
+    saved = rem.get_task(demo_store, task.id)
+    assert (saved.owner, saved.due_on, saved.status, saved.updated_by) == (
+        "王老师", date(2027, 3, 1), TaskStatus.IN_PROGRESS, "wang",
+    )  # fmt: skip
+    # Zhang changes the same task meanwhile; my next save is refused and my text stays
+    rem.update_task(demo_store, task.id, "张老师", expected_version=saved.version, owner="张老师")
+    base = f"rem_{task.id}_{saved.version}"
+    at.text_area(key=f"{base}_evidence").input("机房门禁已安装")
+    button(at, "保存任务").click().run()
+    assert any("张老师" in e.value and "未保存" in e.value for e in at.error)
+    assert at.text_area(key=f"{base}_evidence").value == "机房门禁已安装"
+    assert rem.get_task(demo_store, task.id).closing_evidence == ""
+
+
+def test_accepting_a_risk_without_a_reason_is_refused_and_changes_nothing(demo_store):
+    at, _system, assessment = open_page(demo_store)
+    generate(at)
+    task = rem.list_tasks(demo_store, assessment.id)[0]
+    at.selectbox(key=f"rem_{task.id}_1_status_zh").set_value("accepted_risk")
+    button(at, "保存任务").click().run()
+    assert any("必须说明接受风险的理由" in e.value for e in at.error)
+    assert rem.get_task(demo_store, task.id).version == 1
+
+
+def test_closing_a_task_with_evidence_updates_the_item_results(demo_store):
+    at, _system, assessment = open_page(demo_store)
+    generate(at)
+    task = rem.list_tasks(demo_store, assessment.id)[0]
+    at.selectbox(key=f"rem_{task.id}_1_status_zh").set_value("done")
+    at.text_area(key=f"rem_{task.id}_1_evidence").input("已安装电子门禁，附进出记录")
+    button(at, "保存任务").click().run()
+    assert rem.get_task(demo_store, task.id).status is TaskStatus.DONE
+    assert any("仍有" in i.value for i in at.info)
+    button(at, "更新测评结果为“符合”").click().run()
+    assert not at.exception
+    now = {r.item_id: r for r in repo.results(demo_store, assessment.id)}
+    for item_id in task.item_ids:
+        assert now[item_id].result is Result.CONFORM and now[item_id].risk is None
+        assert now[item_id].record.endswith("整改完成：已安装电子门禁，附进出记录")
+        assert now[item_id].updated_by == "wang"
+    assert not any(b.label == "更新测评结果为“符合”" for b in at.button)
+
+
+def test_what_if_and_the_suggested_set_give_the_scores_of_the_core(demo_store):
+    at, _system, assessment = open_page(demo_store)
+    score, items, plan = expected_plan(demo_store, assessment)
+    chosen = [d.key for d in plan[:3]]
+    at.multiselect(key=f"rem_whatif_{assessment.id}_zh").set_value(chosen).run()
+    expected = what_if(score, items, plan[:3])
+    assert any(s.value == expected.summary("zh") for s in at.success)
+    # the suggested set for 中 is put into the what-if by its button
+    button(at, "在上方模拟中选中这些任务").click().run()
+    picked = at.multiselect(key=f"rem_whatif_{assessment.id}_zh").value
+    assert picked and all(k in {d.key for d in plan} for k in picked)
+    after = what_if(score, items, [d for d in plan if d.key in picked])
+    assert after.score_after >= 70 and after.high_after == 0
+    assert any(s.value == after.summary("zh") for s in at.success)
+
+
+def test_a_viewer_reads_and_exports_but_cannot_change_the_plan(demo_store):
+    system = next(s for s in repo.list_systems(demo_store) if s.name == SYSTEM)
+    assessment = repo.list_assessments(demo_store, system.id)[0]
+    users.create_user(demo_store, "zhao", PASSWORD, by="test")
+    users.set_role(demo_store, "zhao", system.organisation_id, Role.VIEWER, by="test")
+    _score, _items, plan = expected_plan(demo_store, assessment)
+    rem.create_tasks(demo_store, assessment.id, plan, "wang")
+    at, _, _ = open_page(demo_store, signed_in="zhao")
+    assert any("只读" in i.value for i in at.info)
+    assert not any(b.label in ("生成整改计划", "为新发现的问题补充任务") for b in at.button)
+    assert at.get("form_submit_button")[0].proto.disabled
+    assert at.get("download_button")[0].proto.label == "导出整改计划（Excel）"
+
+
+def test_the_page_speaks_english(demo_store):
+    at, _system, _assessment = open_page(demo_store, lang="en")
+    assert at.title[0].value == "Remediation plan"
+    assert button(at, "Make the plan")
