@@ -41,6 +41,9 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+    # The migration switched SQLite's foreign keys off on that connection (see env.py) and the pragma cannot be
+    # switched back inside its transaction: drop the pooled connections so every later one starts with them on.
+    engine.dispose()
 
 
 def is_empty(engine: Engine) -> bool:

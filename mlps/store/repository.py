@@ -78,6 +78,16 @@ def _snapshot(obj) -> dict:
     return {c.key: _plain(getattr(obj, c.key)) for c in obj.__table__.columns if c.key != "data"}
 
 
+def check_lengths(table, values: dict, what: str) -> None:
+    """Refuse, naming the field, any text longer than its column allows (SQLite would keep it, PostgreSQL
+    would fail with a database error)."""
+    for name, value in values.items():
+        column = table.__table__.columns.get(name)
+        limit = getattr(getattr(column, "type", None), "length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ValueError(f"{what}: '{name}' is {len(value)} characters long; at most {limit} are allowed")
+
+
 def _audit(s: Session, user: str, entity: str, entity_id, action: str, before=None, after=None) -> None:
     s.add(
         AuditEventRow(
@@ -111,6 +121,7 @@ def _system(row: SystemRow, level: int | None = None) -> System:
 def save_organisation(sm: sessionmaker, org: Organisation, user: str) -> Organisation:
     if not org.name.strip():
         raise ValueError("the organisation needs a name")
+    check_lengths(OrganisationRow, {f: getattr(org, f) for f in ORG_FIELDS}, "organisation")
     with sm.begin() as s:
         if org.id is None:
             row = OrganisationRow(**{f: getattr(org, f) for f in ORG_FIELDS})
@@ -166,6 +177,7 @@ def save_system(sm: sessionmaker, system: System, user: str) -> System:
         raise ValueError("the system needs an organisation")
     values = {f: getattr(system, f) for f in SYSTEM_FIELDS}
     values["extensions"] = list(values["extensions"])
+    check_lengths(SystemRow, values, "system")
     with sm.begin() as s:
         if system.id is None:
             row = SystemRow(**values)
@@ -310,6 +322,7 @@ def record_grading_step(sm: sessionmaker, grading_id: int, user: str, **fields) 
     unknown = set(fields) - GRADING_STEP_FIELDS
     if unknown:
         raise ValueError(f"not a lifecycle field: {', '.join(sorted(unknown))}")
+    check_lengths(GradingRow, fields, "grading")
     with sm.begin() as s:
         row = s.get(GradingRow, grading_id)
         if row is None:
@@ -398,6 +411,7 @@ def start_assessment(
         raise ValueError("an assessment covers levels 1 to 4 (level 5 has no public requirements)")
     if kind not in ("self", "agency"):
         raise ValueError("kind is self or agency")
+    check_lengths(AssessmentRow, {"title": title}, "assessment")
     with sm.begin() as s:
         if s.get(SystemRow, system_id) is None:
             raise NotFound(f"system {system_id}")
@@ -558,6 +572,7 @@ def save_result(
     if unknown:
         raise ValueError(f"not a result field: {', '.join(sorted(unknown))}")
     values = {k: _store_value(k, v) for k, v in changes.items()}
+    check_lengths(ItemResultRow, {"assessed_object": assessed_object, "item_id": item_id}, "result")
     if "result" in values:
         Result(values["result"])
     if values.get("risk") is not None:

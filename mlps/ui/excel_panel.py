@@ -17,6 +17,7 @@ from mlps.exchange import export_xlsx as build_xlsx
 from mlps.i18n import t
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import settings, ws
+from mlps.ui.safe import one_line
 from mlps.worklist import assessed_objects
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,7 +36,7 @@ def _export(org, system, assessment, items: list[Item], results: list[ItemResult
         try:
             data = build_xlsx(items, usable, meta, catalogue().taxonomy, lang=lg)
         except ValueError as exc:
-            st.error(tr("xl.export_failed", error=str(exc)))
+            st.error(tr("xl.export_failed", error=one_line(exc)))
             return
         st.session_state[f"xl_file_{assessment.id}"] = data
     data = st.session_state.get(f"xl_file_{assessment.id}")
@@ -67,7 +68,7 @@ def _plan_tables(plan, lg: str) -> None:
             hide_index=True,
         )  # fmt: skip
     for w in plan.warnings:
-        st.warning(f"{w.where(lg)}: {w.message(lg)}")
+        st.warning(one_line(f"{w.where(lg)}: {w.message(lg)}"))
 
 
 def _import(assessment, items: list[Item], results: list[ItemResult]) -> None:

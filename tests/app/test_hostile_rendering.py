@@ -187,35 +187,18 @@ def test_the_check_finds_user_text_in_a_caption():
     assert sinks(at).offenders() == [("caption", f"系统：{SYSTEM}")]
 
 
-KNOWN = "user text reaches a markdown renderer unescaped (fix: mlps.ui.safe.md_escape / one_line): "
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=KNOWN + "assessment.py st.caption(tr('as.context', org=org.name, system=system.name)) and "
-    "c1.caption(f'{a.original_name} · …'); app.py st.sidebar.caption(tr('auth.signed_in_as', name=actor.name))",
-)
 def test_the_assessment_page_puts_no_user_text_into_markdown(hostile):
     org, system, assessment = hostile
     at = open_page("mlps/ui/pages/assessment.py", org, system, assessment)
     assert sinks(at).offenders() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=KNOWN + "systems.py st.subheader(tr('sys.edit_org' / 'sys.systems_of' / 'sys.edit_system', "
-    "name=…)) (and st.success(tr('sys.saved', name=…))); app.py signed_in_as caption (display name)",
-)
 def test_the_systems_page_puts_no_user_text_into_markdown(hostile):
     org, system, _ = hostile
     at = open_page("mlps/ui/pages/systems.py", org, system)
     assert sinks(at).offenders() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=KNOWN + "app.py st.sidebar.caption(tr('auth.signed_in_as', name=actor.name)) (display name)",
-)
 def test_the_home_page_puts_no_user_text_into_markdown(hostile):
     org, system, _ = hostile
     at = open_page("mlps/ui/pages/home.py", org, system)

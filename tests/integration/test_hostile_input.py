@@ -80,11 +80,6 @@ def test_a_100000_character_record_is_kept_whole(store, assessment):
     assert repo.results(store, assessment.id)[0].record == text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="repository.save_system does not check the 200-character limit of system.name: SQLite stores "
-    "100,000 characters, PostgreSQL raises DataError (the user sees an error page, not a message)",
-)
 def test_an_over_long_system_name_is_refused_with_a_message_and_nothing_is_stored(store, assessment):
     org_id = repo.get_system(store, assessment.system_id).organisation_id
     before = repo.list_systems(store, org_id)

@@ -187,3 +187,18 @@ def test_migrating_again_keeps_parent_and_child_rows(store):
     with store() as s:
         assert s.scalar(select(func.count()).select_from(SystemRow)) == 1
         assert s.scalar(select(ItemResultRow.record)) == "keep me"
+
+
+def test_deleting_an_organisation_removes_its_systems_and_results_right_after_migrating(tmp_path):
+    """The first connection after a migration must still enforce foreign keys (SQLite turns them off to
+    migrate): otherwise deleting a school would leave orphan systems and results behind."""
+    from mlps import demo
+    from mlps.catalogue import load_catalogue
+    from mlps.store.db import open_store
+
+    sm = open_store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    demo.create(sm, load_catalogue())
+    demo.remove(sm)
+    with sm() as s:
+        assert s.scalar(select(func.count()).select_from(SystemRow)) == 0
+        assert s.scalar(select(func.count()).select_from(ItemResultRow)) == 0

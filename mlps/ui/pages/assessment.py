@@ -19,6 +19,7 @@ from mlps.store import repository as repo
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, settings, ws
 from mlps.ui.excel_panel import excel_panel
+from mlps.ui.safe import one_line
 from mlps.ui.score_panel import live_score
 from mlps.ui.widgets import assessment_report_button
 from mlps.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
@@ -173,7 +174,7 @@ def _bulk(assessment_id: int, obj: str, item_ids: list[str], table_key: str) -> 
         try:
             n = ws().bulk_set_result(assessment_id, item_ids, Result(value), obj)
         except repo.ConflictError as exc:
-            st.error(tr("as.conflict", who=exc.changed_by, when=_when(exc.changed_at)))
+            st.error(tr("as.conflict", who=one_line(exc.changed_by), when=_when(exc.changed_at)))
             return
         st.session_state[table_key] = st.session_state.get(table_key, 0) + 1
         st.toast(tr("as.bulk_done", n=n))
@@ -209,7 +210,7 @@ def _item_panel(item: Item, current: ItemResult | None, assessment_id: int, obj:
         if conflict and conflict["key"] == base:
             _conflict_box(conflict, assessment_id, item, obj, seen_key)
         elif seen_version != db_version and current is not None:
-            st.info(tr("as.changed_since", who=current.updated_by, when=_when(current.updated_at)))
+            st.info(tr("as.changed_since", who=one_line(current.updated_by), when=_when(current.updated_at)))
             if st.button(tr("as.load_latest"), key=f"latest_{base}"):
                 st.session_state[seen_key] = (db_version, current)
                 st.rerun()
@@ -249,7 +250,9 @@ def _item_panel(item: Item, current: ItemResult | None, assessment_id: int, obj:
                     values["needs_review"] = False
                 _save(assessment_id, item.id, obj, seen_version, values, base, seen_key)
         if current:
-            st.caption(tr("as.last_saved", who=current.updated_by, when=_when(current.updated_at), v=current.version))
+            st.caption(
+                tr("as.last_saved", who=one_line(current.updated_by), when=_when(current.updated_at), v=current.version)
+            )
         _attachments(current, assessment_id, item, obj, base)
         _history(assessment_id, item.id)
 
@@ -290,7 +293,7 @@ def _save(assessment_id: int, item_id: str, obj: str, version: int, values: dict
 
 
 def _conflict_box(conflict: dict, assessment_id: int, item: Item, obj: str, seen_key: str) -> None:
-    st.error(tr("as.conflict", who=conflict["who"], when=conflict["when"]))
+    st.error(tr("as.conflict", who=one_line(conflict["who"]), when=conflict["when"]))
     st.caption(tr("as.their_text"))
     st.text(conflict["theirs"] or "—")
     their = conflict["their"]
@@ -311,7 +314,7 @@ def _attachments(current: ItemResult | None, assessment_id: int, item: Item, obj
         for a in files:
             data, mime = ws().blob(a.sha256)
             c1, c2 = st.columns([3, 1])
-            c1.caption(f"{a.original_name} · {a.size / 1024:.0f} KB · {mime} · {a.uploaded_by}")
+            c1.caption(f"{one_line(a.original_name)} · {a.size / 1024:.0f} KB · {mime} · {one_line(a.uploaded_by)}")
             c2.download_button(tr("as.download"), data, file_name=f"{a.sha256[:12]}-{a.original_name}",
                                mime="application/octet-stream", key=f"dl_{a.id}")  # fmt: skip
         if not _editable():
@@ -329,10 +332,10 @@ def _attachments(current: ItemResult | None, assessment_id: int, item: Item, obj
                 )
                 ws().attach(result_id, data, upload.name, max_bytes=limit)
             except repo.UploadRejected as exc:
-                st.error(tr("as.upload_rejected", error=str(exc)))
+                st.error(tr("as.upload_rejected", error=one_line(exc)))
                 return
             except repo.ConflictError as exc:
-                st.error(tr("as.conflict", who=exc.changed_by, when=_when(exc.changed_at)))
+                st.error(tr("as.conflict", who=one_line(exc.changed_by), when=_when(exc.changed_at)))
                 return
             st.session_state[f"up_nonce_{base}"] = nonce + 1
             st.rerun()
@@ -365,7 +368,7 @@ def render() -> None:
     if system is None:
         st.info(tr("as.no_system"))
         return
-    st.caption(tr("as.context", org=org.name, system=system.name))
+    st.caption(tr("as.context", org=one_line(org.name), system=one_line(system.name)))
     st.session_state["_as_editable"] = ws().can_edit(org.id)
     if not _editable():
         st.info(tr("auth.read_only"))
@@ -376,7 +379,7 @@ def render() -> None:
     try:
         items = cat.select(assessment.level, list(assessment.extensions))
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(one_line(exc))
         return
     if assessment.catalogue_version != cat.version:
         st.caption(tr("as.catalogue_changed", old=assessment.catalogue_version, new=cat.version))

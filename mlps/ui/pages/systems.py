@@ -13,6 +13,7 @@ from mlps.domain import Organisation, System
 from mlps.i18n import t
 from mlps.ui.common import lang, tr
 from mlps.ui.context import in_view, select_organisation, select_system, ws
+from mlps.ui.safe import one_line
 from mlps.ui.widgets import grading_documents
 
 ORG_TEXT_FIELDS = [
@@ -33,7 +34,7 @@ def _text(field: str, value: str, key: str) -> str:
     label = tr(f"field.{field}")
     if field in LONG_FIELDS:
         return st.text_area(label, value=value, key=key, height=80)
-    return st.text_input(label, value=value, key=key)
+    return st.text_input(label, value=value, key=key, max_chars=200)
 
 
 def _org_form(org: Organisation | None) -> None:
@@ -48,11 +49,11 @@ def _org_form(org: Organisation | None) -> None:
             try:
                 saved = ws().save_organisation(dataclasses.replace(base, **values))
             except (ValueError, PermissionError) as exc:
-                st.error(tr("sys.invalid", error=str(exc)))
+                st.error(tr("sys.invalid", error=one_line(exc)))
                 return
             if org is None:
                 select_organisation(saved.id)
-            st.success(tr("sys.saved", name=saved.name))
+            st.success(tr("sys.saved", name=one_line(saved.name)))
             st.rerun()
 
 
@@ -95,10 +96,10 @@ def _system_form(org: Organisation, system: System | None) -> None:
             try:
                 saved = ws().save_system(dataclasses.replace(base, **values))
             except (ValueError, PermissionError) as exc:
-                st.error(tr("sys.invalid", error=str(exc)))
+                st.error(tr("sys.invalid", error=one_line(exc)))
                 return
             select_system(saved.id)
-            st.success(tr("sys.saved", name=saved.name))
+            st.success(tr("sys.saved", name=one_line(saved.name)))
             st.rerun()
 
 
@@ -140,7 +141,7 @@ def render() -> None:
     tab_org, tab_systems = st.tabs([tr("sys.tab_org"), tr("sys.tab_systems")])
     with tab_org:
         if org is not None:
-            st.subheader(tr("sys.edit_org", name=org.name))
+            st.subheader(tr("sys.edit_org", name=one_line(org.name)))
             _org_form(org)
         with st.expander(tr("sys.new_org"), expanded=org is None):
             _org_form(None)
@@ -148,12 +149,12 @@ def render() -> None:
         if org is None:
             st.info(tr("ctx.no_org"))
             return
-        st.subheader(tr("sys.systems_of", name=org.name))
+        st.subheader(tr("sys.systems_of", name=one_line(org.name)))
         _systems_table(org)
         with st.expander(tr("sys.new_system"), expanded=system is None):
             _system_form(org, None)
         if system is not None:
-            st.subheader(tr("sys.edit_system", name=system.name))
+            st.subheader(tr("sys.edit_system", name=one_line(system.name)))
             _system_form(org, system)
             grading_documents(org, system)
 

@@ -9,6 +9,7 @@ from mlps.auth import Role
 from mlps.i18n import t
 from mlps.ui.common import lang, tr
 from mlps.ui.context import in_view, ws
+from mlps.ui.safe import one_line
 
 
 def render() -> None:
@@ -39,13 +40,13 @@ def render() -> None:
             try:
                 w.create_user(username, password, is_admin=site_admin, display_name=display)
             except (ValueError, PermissionError) as exc:
-                st.error(tr("auth.invalid", error=str(exc)))
+                st.error(tr("auth.invalid", error=one_line(exc)))
             else:
-                st.success(tr("users.created", name=username))
+                st.success(tr("users.created", name=one_line(username)))
                 st.rerun()
     if org is None or not w.is_org_admin(org.id):
         return
-    st.subheader(f"{tr('users.set_role')} · {org.name}")
+    st.subheader(f"{tr('users.set_role')} · {one_line(org.name)}")
     with st.form("set_role"):
         who = st.selectbox(tr("users.table_user"), [u for u, *_ in people], key="role_user")
         roles = ["admin", "assessor", "viewer", "none"]
