@@ -95,6 +95,7 @@ def _load(system: System) -> Stored:
 
 def _write(system_id: int, profile: SystemProfile, overrides: list[Override]) -> bool:
     data = {
+        **ws().system_profile(system_id),  # keep what other pages store beside it (e.g. filing details)
         "profile": profile_to_dict(profile),
         "overrides": [{"item_id": o.item_id, "reason": o.reason, "status": o.status.value} for o in overrides],
     }
