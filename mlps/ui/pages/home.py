@@ -49,10 +49,10 @@ def _exposure_banner(w, systems: list) -> None:
             if c1.button(tr("home.start"), type="primary", key="home_start", on_click=_start_grading,
                          args=(target.system_id,), help=hint):  # fmt: skip
                 st.switch_page("mlps/ui/pages/grading.py", query_params=st.query_params.to_dict())
-            c2.page_link("mlps/ui/pages/obligations.py", label=tr("obligations.home_link"), icon="📅")
+            c2.page_link("mlps/ui/pages/obligations.py", label=tr("obligations.home_link"), icon=":material/event:")
     elif exp.severity is Severity.AMBER:
         st.warning(tr("obligations.home_amber", n=len(exp.amber)))
-        st.page_link("mlps/ui/pages/obligations.py", label=tr("obligations.home_link"), icon="📅")
+        st.page_link("mlps/ui/pages/obligations.py", label=tr("obligations.home_link"), icon=":material/event:")
 
 
 def render() -> None:
@@ -60,7 +60,7 @@ def render() -> None:
     st.title(tr("home.title"))
     if org is None:
         st.info(tr("home.empty"))
-        st.page_link("mlps/ui/pages/systems.py", label=tr("home.create_org"), icon="➕")
+        st.page_link("mlps/ui/pages/systems.py", label=tr("home.create_org"), icon=":material/add:")
         return
     w = ws()
     systems = w.systems(org.id)
@@ -70,6 +70,8 @@ def render() -> None:
     if not systems:
         st.info(tr("sys.no_systems"))
         return
+    if len(systems) > 1:
+        st.page_link("mlps/ui/pages/portfolio.py", label=tr("home.portfolio_link"), icon=":material/dashboard:")
     rows = []
     for s in systems:
         g = gradings.get(s.id)
