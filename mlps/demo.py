@@ -14,7 +14,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
 from mlps.catalogue import Catalogue
-from mlps.domain import GradingRecord, HarmDegree, HarmObject, ItemResult, Judgement, Organisation, Result, Risk, System
+from mlps.domain import HarmDegree, HarmObject, ItemResult, Judgement, Organisation, Result, Risk, System
+from mlps.grading import grade
 from mlps.store import repository as repo
 from mlps.store.models import OrganisationRow
 
@@ -105,18 +106,6 @@ def _systems(org_id: int) -> list[DemoSystem]:
     ]
 
 
-MATRIX = {  # GB/T 22240-2020 table: object harmed x degree -> level
-    (HarmObject.CITIZENS, HarmDegree.GENERAL): 1,
-    (HarmObject.CITIZENS, HarmDegree.SERIOUS): 2,
-    (HarmObject.CITIZENS, HarmDegree.ESPECIALLY_SERIOUS): 2,
-    (HarmObject.SOCIETY, HarmDegree.GENERAL): 2,
-    (HarmObject.SOCIETY, HarmDegree.SERIOUS): 3,
-    (HarmObject.SOCIETY, HarmDegree.ESPECIALLY_SERIOUS): 4,
-    (HarmObject.NATION, HarmDegree.GENERAL): 3,
-    (HarmObject.NATION, HarmDegree.SERIOUS): 4,
-    (HarmObject.NATION, HarmDegree.ESPECIALLY_SERIOUS): 5,
-}
-
 RECORDS = {
     Result.CONFORM: "已查看相关记录和配置，满足要求。",
     Result.PARTIAL: "部分满足：已有措施，但记录不完整，需补充。",
@@ -159,19 +148,13 @@ def create(sm: sessionmaker, catalogue: Catalogue, today: date | None = None) ->
     )
     for demo in _systems(org.id):
         system = repo.save_system(sm, demo.system, DEMO_USER)
-        b_level = MATRIX[demo.business[:2]]
-        s_level = MATRIX[demo.service[:2]]
-        level = max(b_level, s_level)
+        graded = grade(Judgement(*demo.business), Judgement(*demo.service))
+        level = graded.level
         graded_on = today - timedelta(days=demo.graded_days_ago)
         repo.add_grading(
             sm,
-            GradingRecord(
-                system_id=system.id,
-                business=Judgement(*demo.business),
-                service=Judgement(*demo.service),
-                business_level=b_level,
-                service_level=s_level,
-                level=level,
+            graded.to_record(
+                system.id,
                 graded_on=graded_on,
                 graded_by="王老师",
                 expert_review_on=graded_on + timedelta(days=3) if demo.filed else None,
