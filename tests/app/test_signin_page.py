@@ -51,3 +51,25 @@ def test_a_viewer_opening_an_assessment_cannot_save(demo_store):
     save = next((b for b in at.button if b.label == "保存"), None)
     assert save is None or save.disabled
     assert repo.results(demo_store, assessment.id) == before
+
+
+def test_single_sign_on_maps_the_identity_to_the_local_account_by_email(demo_store):
+    users.create_user(demo_store, "li", PASSWORD, by="test", display_name="李审计", email="li@example.edu.cn")
+    at = new_app(signed_in=None)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "workbench", "client_secret": "s",
+                          "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}  # fmt: skip
+    at.run()
+    assert "使用单位统一身份认证登录" in [b.label for b in at.button]
+    at.user = {"is_logged_in": True, "email": "LI@example.edu.cn", "name": "Li"}
+    at.run()
+    assert any("已登录：李审计" in c.value for c in at.sidebar.caption)
+
+
+def test_single_sign_on_of_an_unknown_person_gets_no_access(demo_store):
+    at = new_app(signed_in=None)
+    at.secrets["auth"] = {"client_id": "workbench"}
+    at.user = {"is_logged_in": True, "email": "stranger@example.com"}
+    at.run()
+    assert any("尚未在工作台中开通" in e.value for e in at.error)
+    assert not at.sidebar.selectbox
