@@ -11,7 +11,8 @@ app's role-checked Workspace, or `RepositoryReader` over a session factory for t
   `AssessmentReportData`: score, conclusion and reason, category and control-point scores, coverage, the
   problem list with its risks (as recorded, or on request as mlps.risks puts them in effect: a problem matching
   a high-risk case counts as high unless a decision lowered it with a compensating measure), the remediation
-  plan where the reader has one (mlps.remediation tasks) and the item results.
+  plan where the reader has one (mlps.remediation tasks) and the item results; when the system has a saved
+  profile, the statement of applicability appendix lists every item with its status and reason (mlps.soa_apply).
 
 Nothing here invents a value: an empty field stays empty and shows up in the `missing_*` lists.
 No streamlit.
@@ -56,6 +57,7 @@ from mlps.reports.filing_form import ATTACHMENTS, AUTHORITY_ATTACHMENT
 from mlps.reports.missing import missing
 from mlps.risks import RiskDecision, apply_decisions
 from mlps.scoring import ScoreResult, score_assessment
+from mlps.soa_apply import SavedStatement, applicability_rows, saved_statement
 from mlps.store import repository as repo
 
 KINDS = ("grading", "filing", "expert-review", "assessment")
@@ -333,24 +335,31 @@ class AssessmentInputs:
     items: list[Item]
     results: list[ItemResult]
     tasks: list[Any] = field(default_factory=list)  # mlps.remediation.RemediationTask, the plan in priority order
+    soa: SavedStatement | None = None  # the system's saved statement of applicability at the assessment's level
 
     @property
     def version(self) -> str:
         stamp = [(r.item_id, r.assessed_object, r.version, r.updated_at) for r in self.results]
         plan = [(getattr(t, "id", None), getattr(t, "version", None)) for t in self.tasks]
-        return fingerprint(self.organisation, self.system, self.assessment, len(self.items), stamp, plan)
+        soa = (self.soa.statement.profile, self.soa.statement.overrides) if self.soa else None
+        return fingerprint(self.organisation, self.system, self.assessment, len(self.items), stamp, plan, soa)
 
 
 def gather_assessment_inputs(reader: Reader, assessment_id: int, catalogue: Catalogue) -> AssessmentInputs:
     """The assessment, its system and organisation, the catalogue items of its level and extensions, its results
-    and, where the reader has a remediation plan (`remediation_tasks`), the plan's tasks."""
+    and, where the reader has a remediation plan (`remediation_tasks`), the plan's tasks; and the system's saved
+    statement of applicability at the assessment's level, when a profile is saved."""
     assessment = reader.get_assessment(assessment_id)
     system = reader.get_system(assessment.system_id)
     org = reader.get_organisation(system.organisation_id)
     items = catalogue.select(assessment.level, list(assessment.extensions))
     plan = getattr(reader, "remediation_tasks", None)
     tasks = list(plan(assessment_id)) if callable(plan) else []
-    return AssessmentInputs(org, system, assessment, items, reader.results(assessment_id), tasks)
+    try:  # the system's saved statement of applicability (mlps.soa_apply); an unreadable one is left out here
+        soa = saved_statement(catalogue, assessment.level, reader.system_profile(system.id))
+    except ValueError:  # the applicability page names what is wrong with it
+        soa = None
+    return AssessmentInputs(org, system, assessment, items, reader.results(assessment_id), tasks, soa)
 
 
 REMEDIATION_STATUS = {"accepted_risk": "accepted"}  # the plan's word -> the report's vocabulary (texts.yaml)
@@ -426,6 +435,9 @@ def assessment_report_data(
         for i in items
         if status.get(i.id) == "na"
     ]
+    if inputs.soa is not None:  # a saved statement of applicability: every item with its status and reason
+        na_records = {r.item_id: r.reason for r in na_rows}
+        na_rows = applicability_rows(items, inputs.soa.statement, na_records, lang)
     c, cov = scored.conclusion, scored.coverage
     counts: dict[str, int] = {res.value: 0 for res in Result}
     for i in items:

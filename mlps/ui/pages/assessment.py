@@ -21,6 +21,7 @@ from mlps.ui.context import in_view, settings, ws
 from mlps.ui.excel_panel import excel_panel
 from mlps.ui.safe import one_line
 from mlps.ui.score_panel import live_score
+from mlps.ui.soa_panel import soa_panel
 from mlps.ui.widgets import assessment_report_button
 from mlps.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 
@@ -388,6 +389,7 @@ def render() -> None:
     live_score(items, results, assessment.id)
     assessment_report_button(org, system, assessment)
     excel_panel(org, system, assessment, items, results, _editable())
+    soa_panel(system, assessment, items, results, _editable())
 
     obj = _object_picker(results, assessment.id)
     frame = worklist(items, results, obj, lg)
