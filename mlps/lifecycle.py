@@ -314,9 +314,32 @@ class LifecycleSource(Protocol):
     def log_retention(self, system_id: int) -> int | None: ...
 
 
+def change_facts(records: Iterable[Any]) -> list[Change]:
+    """The recorded changes as the obligations take them (anything with on, description and significant, e.g.
+    mlps.store.changes.RecordedChange)."""
+    return [Change(on=r.on, description=r.description or "", significant=bool(r.significant)) for r in records]
+
+
+def _log_evidence(profile: Any) -> str:
+    """Where the log retention was seen: the system profile's "log_evidence" (mlps.filing_details writes it)."""
+    value = profile.get("log_evidence") if isinstance(profile, Mapping) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
 def lifecycles_from(source: LifecycleSource, systems: Iterable[System]) -> list[SystemLifecycle]:
-    """One lifecycle per system, read through `source` (e.g. the signed-in user's Workspace)."""
+    """One lifecycle per system, read through `source` (e.g. the signed-in user's Workspace). A source that also
+    has `list_changes(system_id)` and `system_profile(system_id)` (the Workspace has both) adds the recorded
+    changes (re-grading after a significant one) and the log-retention evidence kept in the profile."""
+    changes = getattr(source, "list_changes", None)
+    profile = getattr(source, "system_profile", None)
     return [
-        build_lifecycle(s, source.grading_history(s.id), source.assessments(s.id), source.log_retention(s.id))
+        build_lifecycle(
+            s,
+            source.grading_history(s.id),
+            source.assessments(s.id),
+            source.log_retention(s.id),
+            changes=change_facts(changes(s.id)) if callable(changes) else (),
+            log_evidence=_log_evidence(profile(s.id)) if callable(profile) else "",
+        )
         for s in systems
     ]

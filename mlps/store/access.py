@@ -230,3 +230,16 @@ class Workspace:
 
         self._need("system", system_id, Role.VIEWER, "see this system")
         return rem.results_long(self._sm, [a.id for a in repo.list_assessments(self._sm, system_id)])
+
+    # -- recorded changes of a system (mlps.store.changes): viewers read them, assessors record them
+    def list_changes(self, system_id: int) -> list:
+        from mlps.store import changes as ch
+
+        self._need("system", system_id, Role.VIEWER, "see this system")
+        return ch.list_changes(self._sm, system_id)
+
+    def add_change(self, system_id: int, on: date, description: str, significant: bool = True):
+        from mlps.store import changes as ch
+
+        self._need("system", system_id, Role.ASSESSOR, "record changes of systems")
+        return ch.add_change(self._sm, system_id, on, description, significant, self.user, today=self.today())

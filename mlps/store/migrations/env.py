@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine, text
 
+import mlps.store.change_models  # noqa: F401  (its table joins Base.metadata)
 import mlps.store.remediation_models  # noqa: F401  (its tables join Base.metadata)
 from mlps.store.models import Base
 

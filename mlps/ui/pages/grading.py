@@ -19,6 +19,7 @@ from mlps.lifecycle import STEPS, blocking, build_lifecycle, check_step, step_st
 from mlps.obligations import filing_deadline, load_settings, validate_lifecycle
 from mlps.ui.common import lang, lang_key, remember, tr
 from mlps.ui.context import actor, in_view, ws
+from mlps.ui.filing_details import filing_details_section
 from mlps.ui.safe import md_escape, one_line
 from mlps.wizard import OverrideReasonRequired, Suggestion, Wizard, choose, load_wizard
 
@@ -397,6 +398,7 @@ def render() -> None:
     else:
         _current_summary(current, lang())
         _lifecycle(system, current, editable, today)
+        filing_details_section(system, current, editable)
         st.page_link("mlps/ui/pages/obligations.py", label=tr("grading.see_obligations"), icon="📅")
         with st.expander(tr("grading.regrade")):
             st.caption(tr("grading.regrade_help"))

@@ -32,6 +32,7 @@ from mlps.obligations import (
 from mlps.ui.common import lang, tr
 from mlps.ui.context import in_view, ws
 from mlps.ui.safe import one_line
+from mlps.ui.system_changes import system_changes_section
 
 STATUS_ICONS = {
     Status.OVERDUE: "🔴",
@@ -278,6 +279,7 @@ def render() -> None:
         _system_section(sysob, open_assessments(w.assessments(sysob.system_id)), lg, expanded)
     _settings_used(settings, lg)
     _log_form(org, system, settings, w.can_edit(org.id))
+    system_changes_section(system, settings, w.can_edit(org.id))
     _timeline(exp.systems, today, lg)
 
 
