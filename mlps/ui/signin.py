@@ -75,15 +75,9 @@ def _sign_in_form(sm) -> None:
         st.button(tr("auth.sso"), on_click=st.login)
 
 
-def _only_sign_in() -> None:
-    """Replace the navigation with the sign-in alone, so no page link outlives a sign-out."""
-    st.navigation([st.Page(lambda: None, title=tr("auth.sign_in"), url_path="signin")], position="hidden")
-
-
 def gate(sm, idle_minutes: int) -> Actor:
     """Return the signed-in user, or draw the sign-in (or first-run) page and stop the run."""
     if not users.has_users(sm):
-        _only_sign_in()
         _first_admin(sm)
         st.stop()
     auth = st.session_state.get(AUTH_KEY)
@@ -98,14 +92,12 @@ def gate(sm, idle_minutes: int) -> Actor:
         except LookupError:
             st.error(tr("auth.sso_unknown"))
     if auth is None:
-        _only_sign_in()
         _sign_in_form(sm)
         st.stop()
     try:
         actor = users.actor(sm, auth["username"])
     except LookupError:
         st.session_state.pop(AUTH_KEY, None)
-        _only_sign_in()
         _sign_in_form(sm)
         st.stop()
     auth["seen"] = time.time()
