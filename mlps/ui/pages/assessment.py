@@ -150,8 +150,11 @@ def _filters(frame: pd.DataFrame, assessment_id: int) -> pd.DataFrame:
 
 
 def _display(shown: pd.DataFrame, lg: str) -> pd.DataFrame:
+    """The worklist as shown: grouped by category and control point (catalogue order), one row per item."""
+    categories = catalogue().taxonomy.categories
     return pd.DataFrame(
         {
+            tr("col.category"): [categories[c][lg] for c in shown["category"]],
             tr("col.id"): shown["id"],
             tr("col.control_point"): shown["control_point"] + " " + shown["letter"] + ")",
             tr("col.requirement"): shown["requirement"],
