@@ -35,12 +35,17 @@ def test_record_three_results_reload_and_see_them(page: Page, app_url: str):
     page.get_by_role("button", name="开始测评").click()
     expect(page.get_by_text("已测评 0 / 适用 135 项")).to_be_visible(timeout=15_000)
 
-    record_box = page.get_by_role("textbox", name="结果记录（看到了什么）")
+    def record_box(item_id: str):
+        """The record box of this item's form (Streamlit marks keyed widgets with a class naming their key)."""
+        return page.locator(f'[class*="st-key-as_"][class*="_{item_id}__"][class*="_record"] textarea')
+
     for n, (item_id, (result, record)) in enumerate(RECORDS.items(), start=1):
         search(page, item_id)
-        expect(record_box).to_have_value("")  # the form of this (new) item, not the previous one's
-        page.get_by_text(result, exact=True).first.click()
-        record_box.fill(record)
+        expect(record_box(item_id)).to_have_value("", timeout=15_000)
+        page.locator(f'[class*="st-key-as_"][class*="_{item_id}__"][class*="_result"]').get_by_text(
+            result, exact=True
+        ).click()
+        record_box(item_id).fill(record)
         page.get_by_role("button", name="保存").click()
         expect(page.get_by_text(f"已测评 {n} / 适用 135 项")).to_be_visible(timeout=20_000)
 
@@ -51,4 +56,4 @@ def test_record_three_results_reload_and_see_them(page: Page, app_url: str):
     expect(page.get_by_text("已测评 3 / 适用 135 项")).to_be_visible(timeout=30_000)
     for item_id, (_result, record) in RECORDS.items():
         search(page, item_id)
-        expect(page.get_by_role("textbox", name="结果记录（看到了什么）")).to_have_value(record, timeout=15_000)
+        expect(record_box(item_id)).to_have_value(record, timeout=15_000)
