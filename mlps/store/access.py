@@ -79,6 +79,10 @@ class Workspace:
         self._need("system", system_id, Role.ASSESSOR, "edit systems")
         repo.set_system_profile(self._sm, system_id, profile, self.user)
 
+    def update_system_profile(self, system_id: int, change) -> dict:
+        self._need("system", system_id, Role.ASSESSOR, "edit systems")
+        return repo.update_system_profile(self._sm, system_id, change, self.user)
+
     def log_retention(self, system_id: int) -> int | None:
         self._need("system", system_id, Role.VIEWER, "see this system")
         return repo.get_log_retention(self._sm, system_id)
@@ -137,9 +141,11 @@ class Workspace:
         self._need("assessment", assessment_id, Role.ASSESSOR, "record results")
         return repo.bulk_set_result(self._sm, assessment_id, item_ids, result, self.user, assessed_object)
 
-    def import_results(self, assessment_id: int, rows: list[ItemResult]) -> int:
+    def import_results(
+        self, assessment_id: int, rows: list[ItemResult], expected_versions: dict[tuple[str, str], int] | None = None
+    ) -> int:
         self._need("assessment", assessment_id, Role.ASSESSOR, "import results")
-        return repo.import_results(self._sm, assessment_id, rows, self.user)
+        return repo.import_results(self._sm, assessment_id, rows, self.user, expected_versions)
 
     def item_history(self, assessment_id: int, item_id: str) -> list[repo.AuditEvent]:
         self._need("assessment", assessment_id, Role.VIEWER, "see this assessment")

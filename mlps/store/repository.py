@@ -207,6 +207,28 @@ def set_system_profile(sm: sessionmaker, system_id: int, profile: dict, user: st
         _audit(s, user, "system", system_id, "profile", before, dict(profile))
 
 
+def update_system_profile(sm: sessionmaker, system_id: int, change, user: str, *, attempts: int = 5) -> dict:
+    """Apply `change` (stored dict -> new dict) to the profile as it is at write time: if someone else saved the
+    system meanwhile, `change` runs again on their version, so no page's part of the profile is lost."""
+    for _ in range(attempts):
+        with sm.begin() as s:
+            row = s.get(SystemRow, system_id)
+            if row is None:
+                raise NotFound(f"system {system_id}")
+            before, version = dict(row.profile or {}), row.version
+            after = dict(change(dict(before)))
+            done = s.execute(
+                update(SystemRow)
+                .where(SystemRow.id == system_id, SystemRow.version == version)
+                .values(profile=after, version=version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if done.rowcount == 1:
+                _audit(s, user, "system", system_id, "profile", before, after)
+                return after
+    raise ConflictError(user, now())
+
+
 def get_system_profile(sm: sessionmaker, system_id: int) -> dict:
     with sm() as s:
         row = s.get(SystemRow, system_id)
@@ -664,8 +686,17 @@ def bulk_set_result(
     return changed
 
 
-def import_results(sm: sessionmaker, assessment_id: int, rows: list[ItemResult], user: str) -> int:
-    """Write a validated set of results (e.g. an Excel import) in one transaction: all or nothing."""
+def import_results(
+    sm: sessionmaker,
+    assessment_id: int,
+    rows: list[ItemResult],
+    user: str,
+    expected_versions: dict[tuple[str, str], int] | None = None,
+) -> int:
+    """Write a validated set of results (e.g. an Excel import) in one transaction: all or nothing.
+
+    With `expected_versions` ((item id, assessed object) -> the version the user's plan was made from; 0 for no
+    record), a row someone changed since refuses the whole import with ConflictError, and nothing is written."""
     stamp = now()
     with sm.begin() as s:
         if s.get(AssessmentRow, assessment_id) is None:
@@ -674,6 +705,12 @@ def import_results(sm: sessionmaker, assessment_id: int, rows: list[ItemResult],
             (r.item_id, r.assessed_object): r
             for r in s.scalars(select(ItemResultRow).where(ItemResultRow.assessment_id == assessment_id))
         }
+        if expected_versions is not None:
+            for ir in rows:
+                row = existing.get((ir.item_id, ir.assessed_object))
+                if (row.version if row else 0) != expected_versions.get((ir.item_id, ir.assessed_object), 0):
+                    raise ConflictError(row.updated_by if row else "?", row.updated_at if row else None,
+                                        _result(row) if row else None)  # fmt: skip
         for ir in rows:
             values = {
                 "result": ir.result.value,

@@ -15,6 +15,7 @@ from mlps.domain import ItemResult
 from mlps.exchange import ExportMeta, plan_import
 from mlps.exchange import export_xlsx as build_xlsx
 from mlps.i18n import t
+from mlps.store.repository import ConflictError
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import settings, ws
 from mlps.ui.safe import one_line
@@ -84,9 +85,10 @@ def _import(assessment, items: list[Item], results: list[ItemResult]) -> None:
         return
     data = upload.getvalue()
     key = f"xl_plan_{assessment.id}_{hashlib.sha256(data).hexdigest()[:16]}"
-    if key not in st.session_state:
-        st.session_state[key] = plan_import(data, items, catalogue().taxonomy, objects=assessed_objects(results))
-    plan = st.session_state[key]
+    if key not in st.session_state:  # the plan, and the versions of the records it was made against
+        plan = plan_import(data, items, catalogue().taxonomy, objects=assessed_objects(results))
+        st.session_state[key] = (plan, {(r.item_id, r.assessed_object): r.version for r in results})
+    plan, versions = st.session_state[key]
     st.subheader(tr("xl.plan_title"))
     st.caption(tr("xl.plan_intro"))
     _plan_tables(plan, lg)
@@ -94,7 +96,12 @@ def _import(assessment, items: list[Item], results: list[ItemResult]) -> None:
         st.info(tr("xl.nothing_written"))
         return
     if st.button(tr("xl.confirm", n=len(plan.results)), type="primary", key=f"xl_confirm_{assessment.id}"):
-        n = ws().import_results(assessment.id, plan.results)
+        try:
+            n = ws().import_results(assessment.id, plan.results, versions)
+        except ConflictError as exc:  # someone saved one of these items since the plan was made
+            st.session_state.pop(key, None)
+            st.error(tr("as.conflict_import", who=one_line(exc.changed_by), when=exc.changed_at or "?"))
+            return
         st.session_state[f"xl_nonce_{assessment.id}"] = nonce + 1
         st.session_state.pop(key, None)
         st.toast(tr("xl.imported", n=n))

@@ -60,13 +60,10 @@ def _bump(kind: str, sid: int) -> None:
 
 def _write(system_id: int, change: Callable[[dict], dict]) -> str | None:
     """Apply `change` to the profile as stored now and save it; the error message (translated) if refused."""
-    w = ws()
     try:
-        data = change(w.system_profile(system_id))
+        ws().update_system_profile(system_id, change)  # `change` runs on the profile as stored at write time
     except FilingDetailsError as exc:
         return t("filing_details.invalid", lang(), error=one_line(exc.text(lang())))
-    try:
-        w.set_system_profile(system_id, data)
     except PermissionError as exc:
         return t("auth.denied", lang(), error=one_line(exc))
     return None

@@ -40,8 +40,13 @@ def _conflicts(plan: SoaPlan, lg: str) -> None:
 def _apply(assessment, items: list[Item], saved: SavedStatement, lg: str) -> None:
     """Plan again on the results as they are now (someone may have recorded an item meanwhile), then write."""
     try:
-        plan = plan_soa_results(items, saved, ws().results(assessment.id), lg)
-        n = ws().import_results(assessment.id, plan.results) if plan.writes else 0
+        now = ws().results(assessment.id)
+        plan = plan_soa_results(items, saved, now, lg)
+        versions = {(r.item_id, r.assessed_object): r.version for r in now}
+        n = ws().import_results(assessment.id, plan.results, versions) if plan.writes else 0
+    except repo.ConflictError as exc:
+        st.error(tr("as.conflict_import", who=one_line(exc.changed_by), when=exc.changed_at or "?"))
+        return
     except (ValueError, PermissionError, repo.NotFound) as exc:
         st.error(tr("soa_apply.failed", error=one_line(exc)))
         return

@@ -50,11 +50,10 @@ def _log_evidence(system: System, editable: bool) -> None:
         if not st.form_submit_button(tr("system_changes.evidence_save"), disabled=not editable):
             return
     try:
-        data = with_log_evidence(w.system_profile(sid), text)  # merged into the profile as stored now
+        data = w.update_system_profile(sid, lambda stored: with_log_evidence(stored, text))
     except FilingDetailsError as exc:
         st.error(tr("system_changes.invalid", error=one_line(exc.text(lang()))))
         return
-    w.set_system_profile(sid, data)
     _saved(sid, tr("system_changes.evidence_saved" if data.get("log_evidence") else "system_changes.evidence_cleared"))
 
 

@@ -202,3 +202,40 @@ def test_deleting_an_organisation_removes_its_systems_and_results_right_after_mi
     with sm() as s:
         assert s.scalar(select(func.count()).select_from(SystemRow)) == 0
         assert s.scalar(select(func.count()).select_from(ItemResultRow)) == 0
+
+
+def test_a_profile_update_runs_on_the_newest_profile_so_no_page_loses_its_part(store):
+    _, system = school(store)
+    repo.set_system_profile(store, system.id, {"profile": {"cloud_role": "customer"}}, "wang")
+    seen: list[dict] = []
+
+    def add_filing(stored: dict) -> dict:
+        seen.append(dict(stored))
+        if len(seen) == 1:  # someone else saves the applicability part while this change is being made
+            repo.update_system_profile(store, system.id, lambda d: {**d, "overrides": [{"item_id": "x"}]}, "li")
+        return {**stored, "filing": {"data_survey": []}}
+
+    after = repo.update_system_profile(store, system.id, add_filing, "wang")
+    assert len(seen) == 2  # ran again on li's version
+    assert after == {
+        "profile": {"cloud_role": "customer"},
+        "overrides": [{"item_id": "x"}],
+        "filing": {"data_survey": []},
+    }
+    assert repo.get_system_profile(store, system.id) == after
+
+
+def test_an_import_planned_on_an_old_version_is_refused_and_writes_nothing(store):
+    from mlps.domain import ItemResult
+
+    _, system = school(store)
+    a = repo.start_assessment(store, system.id, 2, [], "v", "wang")
+    r = repo.save_result(store, a.id, "L2-PES1-01", "wang", expected_version=0, record="原记录")
+    planned_on = {("L2-PES1-01", ""): r.version}
+    repo.save_result(store, a.id, "L2-PES1-01", "zhang", expected_version=r.version, record="张老师改过")
+    rows = [ItemResult(item_id="L2-PES1-01", result=Result.CONFORM, record="导入"),
+            ItemResult(item_id="L2-PES1-02", result=Result.CONFORM, record="导入")]  # fmt: skip
+    with pytest.raises(repo.ConflictError, match="changed by zhang"):
+        repo.import_results(store, a.id, rows, "wang", planned_on)
+    assert [(x.item_id, x.record) for x in repo.results(store, a.id)] == [("L2-PES1-01", "张老师改过")]
+    assert repo.import_results(store, a.id, rows, "wang", {("L2-PES1-01", ""): r.version + 1}) == 2

@@ -94,13 +94,12 @@ def _load(system: System) -> Stored:
 
 
 def _write(system_id: int, profile: SystemProfile, overrides: list[Override]) -> bool:
-    data = {
-        **ws().system_profile(system_id),  # keep what other pages store beside it (e.g. filing details)
+    mine = {
         "profile": profile_to_dict(profile),
         "overrides": [{"item_id": o.item_id, "reason": o.reason, "status": o.status.value} for o in overrides],
     }
-    try:
-        ws().set_system_profile(system_id, data)
+    try:  # merged into the profile as stored at write time: what other pages keep beside it stays
+        ws().update_system_profile(system_id, lambda stored: {**stored, **mine})
     except PermissionError as exc:
         st.error(tr("auth.denied", error=one_line(exc)))
         return False
