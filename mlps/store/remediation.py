@@ -39,6 +39,7 @@ from mlps.store.repository import (
     _snapshot,
     list_systems,
     now,
+    organisation_of,
 )
 
 TASK_FIELDS = ("owner", "due_on", "status", "reason", "closing_evidence")
@@ -241,16 +242,7 @@ def status_events(sm: sessionmaker, assessment_id: int) -> list[StatusEvent]:
 
 
 def organisation_of_task(sm: sessionmaker, task_id: int) -> int:
-    with sm() as s:
-        org = s.scalar(
-            select(SystemRow.organisation_id)
-            .join(AssessmentRow, AssessmentRow.system_id == SystemRow.id)
-            .join(RemediationTaskRow, RemediationTaskRow.assessment_id == AssessmentRow.id)
-            .where(RemediationTaskRow.id == task_id)
-        )
-        if org is None:
-            raise NotFound(f"remediation task {task_id}")
-        return org
+    return organisation_of(sm, "task", task_id)
 
 
 # ---------------------------------------------------------------- bulk reads for the portfolio and the trend

@@ -884,6 +884,15 @@ def organisation_of(sm: sessionmaker, kind: str, entity_id: int) -> int:
                 .join(ItemResultRow, ItemResultRow.assessment_id == AssessmentRow.id)
                 .where(ItemResultRow.id == entity_id)
             )
+        elif kind == "task":
+            from mlps.store.remediation_models import RemediationTaskRow
+
+            q = (
+                select(SystemRow.organisation_id)
+                .join(AssessmentRow, AssessmentRow.system_id == SystemRow.id)
+                .join(RemediationTaskRow, RemediationTaskRow.assessment_id == AssessmentRow.id)
+                .where(RemediationTaskRow.id == entity_id)
+            )
         elif kind == "attachment":
             q = (
                 select(SystemRow.organisation_id)
