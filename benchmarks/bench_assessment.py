@@ -9,11 +9,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from mlps.catalogue import load_catalogue
-from mlps.domain import ItemResult, Organisation, Result, System
-from mlps.store import repository as repo
-from mlps.store import users
-from mlps.store.db import open_store
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.adapters.store.db import open_store
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import ItemResult, Organisation, Result, System
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTENSIONS = ["cloud", "mobile", "iot", "ics", "bigdata"]

@@ -36,9 +36,10 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from mlps.domain import Organisation, Result, System
-from mlps.store import repository as repo
-from mlps.store.db import open_store
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.db import open_store
+from mlps.rules.domain import Organisation, Result, System
+from mlps.rules.errors import ConflictError
 
 ASSESSORS = 8
 POOL = 12  # items the assessors share: small enough that they often save the same one
@@ -84,7 +85,7 @@ def _assessor(sm, assessment_id: int, name: str, deadline: float, start: threadi
                 saved = repo.save_result(
                     sm, assessment_id, item, name, expected_version=version, record=text, result=result
                 )
-            except repo.ConflictError as exc:
+            except ConflictError as exc:
                 took = time.perf_counter() - began
                 with tally.lock:
                     tally.durations.append(took)

@@ -24,16 +24,17 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import insert
 
-from mlps.auth import Actor
-from mlps.catalogue import load_catalogue
-from mlps.domain import GradingRecord, HarmDegree, HarmObject, Judgement, Organisation, System
-from mlps.portfolio import overdue_counts, portfolio_table
-from mlps.remediation import grade_target, plan_tasks, suggest_minimal_set, what_if
-from mlps.scoring import score_assessment
-from mlps.store import repository as repo
-from mlps.store.access import Workspace
-from mlps.store.db import open_store
-from mlps.store.models import AssessmentRow, ItemResultRow
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.db import open_store
+from mlps.adapters.store.models import AssessmentRow, ItemResultRow
+from mlps.rules.auth import Actor
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import GradingRecord, HarmDegree, HarmObject, Judgement, Organisation, System
+from mlps.rules.lifecycle import organisation_lifecycles
+from mlps.rules.portfolio import overdue_counts, portfolio_table
+from mlps.rules.remediation import grade_target, plan_tasks, suggest_minimal_set, what_if
+from mlps.rules.scoring import score_assessment
+from mlps.services.workspace import Workspace
 
 N_SYSTEMS = 200
 PER_SYSTEM = 3
@@ -105,7 +106,7 @@ def build_organisation(url: str, seed: int = 2026) -> int:
 
 def portfolio_page(ws: Workspace, org_id: int, cat) -> pd.DataFrame:
     data = ws.portfolio(org_id)
-    overdue = overdue_counts(data.systems, data.gradings, data.assessments, data.log_retention, ws.today())
+    overdue = overdue_counts(organisation_lifecycles(data.systems, data.lifecycle_facts()), ws.today())
     return portfolio_table(data.systems, data.current_gradings(), data.latest, data.results, cat, overdue=overdue)
 
 
@@ -142,7 +143,7 @@ def run() -> list[dict]:
         data = ws.portfolio(org_id)
         scoring = timed(lambda: portfolio_table(data.systems, data.current_gradings(), data.latest, data.results, cat))
         obligations = timed(
-            lambda: overdue_counts(data.systems, data.gradings, data.assessments, data.log_retention, date.today())
+            lambda: overdue_counts(organisation_lifecycles(data.systems, data.lifecycle_facts()), date.today())
         )
         total = timed(lambda: portfolio_page(ws, org_id, cat))
         size = f"{N_SYSTEMS} systems × {PER_SYSTEM} assessments"
@@ -165,7 +166,7 @@ def run() -> list[dict]:
                 "name": "  of which: overdue obligations of 200 systems",
                 "seconds": obligations,
                 "target": None,
-                "note": "mlps.lifecycle + mlps.obligations",
+                "note": "mlps.rules.lifecycle + mlps.rules.obligations",
             },  # fmt: skip
         ]
         sm.kw["bind"].dispose()

@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pypdf import PdfReader  # noqa: E402
 
-from mlps.catalogue import load_catalogue  # noqa: E402
-from mlps.reports import build_assessment_report, cjk_font  # noqa: E402
-from mlps.reports.sample import sample_assessment_data  # noqa: E402
+from mlps.adapters.reports import build_assessment_report, cjk_font  # noqa: E402
+from mlps.adapters.reports.sample import sample_assessment_data  # noqa: E402
+from mlps.rules.catalogue import load_catalogue  # noqa: E402
 
 EXTENSIONS = ("cloud", "mobile", "iot", "ics", "bigdata")
 TARGET = 2.0

@@ -11,8 +11,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from mlps.catalogue import load_catalogue
-from mlps.scoring import score_assessment, score_many
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.scoring import score_assessment, score_many
 
 N_ASSESSMENTS = 1000
 EXTENSIONS = ["cloud", "mobile", "iot", "ics", "bigdata"]

@@ -16,5 +16,5 @@ def mini_dir(tmp_path: Path) -> Path:
     """A small valid catalogue (levels 1-2, general and cloud) in a folder the test may change."""
     target = tmp_path / "controls"
     shutil.copytree(MINI, target)
-    shutil.copy(ROOT / "controls" / "taxonomy.yaml", target / "taxonomy.yaml")
+    shutil.copy(ROOT / "mlps" / "controls" / "taxonomy.yaml", target / "taxonomy.yaml")
     return target

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from mlps.catalogue import Catalogue, load_catalogue
 from mlps.i18n import LANGUAGES, normalise_language, t
+from mlps.rules.catalogue import Catalogue, load_catalogue
 
 log = logging.getLogger("mlps.ui")
 LANG_KEY = "lang"

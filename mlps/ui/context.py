@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.orm import sessionmaker
 
-from mlps.auth import Actor
-from mlps.domain import Organisation, System
+from mlps.adapters.store.db import open_store
+from mlps.rules.auth import Actor
+from mlps.rules.domain import Organisation, System
+from mlps.services.workspace import Workspace
 from mlps.settings import Settings
-from mlps.store.access import Workspace
-from mlps.store.db import open_store
 from mlps.ui.common import tr
 
 

@@ -10,16 +10,16 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from mlps.catalogue import Item
-from mlps.domain import ItemResult
-from mlps.exchange import ExportMeta, plan_import
-from mlps.exchange import export_xlsx as build_xlsx
+from mlps.adapters.exchange import ExportMeta, plan_import
+from mlps.adapters.exchange import export_xlsx as build_xlsx
 from mlps.i18n import t
-from mlps.store.repository import ConflictError
+from mlps.rules.catalogue import Item
+from mlps.rules.domain import ItemResult
+from mlps.rules.errors import ConflictError
+from mlps.rules.worklist import assessed_objects
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import settings, ws
 from mlps.ui.safe import one_line
-from mlps.worklist import assessed_objects
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

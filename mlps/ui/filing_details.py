@@ -1,13 +1,13 @@
 """The filing details editor on the grading page: what the filing form (备案表) asks beyond the system's fields.
 
-Three parts, each saved on its own into the system profile JSON under "filing" (mlps.filing_details merges:
-every other key of the profile, and the other parts of "filing", stay as stored), where mlps.report_data reads
+Three parts, each saved on its own into the system profile JSON under "filing" (mlps.rules.filing_details merges:
+every other key of the profile, and the other parts of "filing", stay as stored), where mlps.services.report_data reads
 them for the filing form PDF:
 
 - the scenario extras the applicability profile does not hold (IoT, industrial control, big data and whether
   big data crosses the border), asked only for the extensions the system has;
 - the attachments checklist of a level >= 3 filing (provided or not, with the file name or a note);
-- the data survey table, edited in a grid (versioned key, saved in a callback: /work/shared/ENGINEERING.md).
+- the data survey table, edited in a grid (versioned key, saved in a callback: /work/shared/docs/engineering.md).
 
 Viewers see everything read-only.
 """
@@ -20,10 +20,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from mlps.domain import GradingRecord, System
-from mlps.filing_details import (
+from mlps.i18n import t
+from mlps.rules.domain import GradingRecord, System
+from mlps.rules.filing_details import (
     ATTACHMENT_CODES,
+    ATTACHMENTS_FROM_LEVEL,
+    AUTHORITY_ATTACHMENT,
     DATA_CLASSES,
+    FILED_FROM_LEVEL,
     MAX_CELL,
     MAX_DESCRIPTION,
     MAX_NOTE,
@@ -39,8 +43,6 @@ from mlps.filing_details import (
     with_data_survey,
     with_scenario,
 )
-from mlps.i18n import t
-from mlps.reports.filing_form import ATTACHMENTS_FROM_LEVEL, AUTHORITY_ATTACHMENT, FILED_FROM_LEVEL
 from mlps.ui.common import lang, tr
 from mlps.ui.context import ws
 from mlps.ui.safe import one_line

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mlps.catalogue import Item
-from mlps.domain import ItemResult
 from mlps.i18n import pick, t
-from mlps.scoring import ScoreResult, methods_available, score_assessment
+from mlps.rules.catalogue import Item
+from mlps.rules.domain import ItemResult
+from mlps.rules.results import results_frame
+from mlps.rules.scoring import ScoreResult, methods_available, score_assessment
 from mlps.ui.common import catalogue, lang, tr
-from mlps.worklist import results_frame
 
 
 def live_score(items: list[Item], results: list[ItemResult], assessment_id: int) -> ScoreResult | None:

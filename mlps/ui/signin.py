@@ -8,8 +8,8 @@ import time
 
 import streamlit as st
 
-from mlps.auth import Actor
-from mlps.store import users
+from mlps.rules.auth import Actor
+from mlps.services import accounts
 from mlps.ui.common import tr
 
 log = logging.getLogger("mlps.ui")
@@ -36,10 +36,10 @@ def _first_admin(sm) -> None:
                 st.error(tr("auth.mismatch"))
                 return
             try:
-                if users.has_users(sm):
-                    st.error(tr("auth.already_set_up"))
-                    return
-                actor = users.create_user(sm, username, pw1, by=username.strip(), is_admin=True, display_name=display)
+                actor = accounts.create_first_admin(sm, username, pw1, display)
+            except PermissionError:
+                st.error(tr("auth.already_set_up"))
+                return
             except ValueError as exc:
                 st.error(tr("auth.invalid", error=str(exc)))
                 return
@@ -65,8 +65,8 @@ def _sign_in_form(sm) -> None:
         password = st.text_input(tr("auth.password"), type="password", key="signin_password")
         if st.form_submit_button(tr("auth.sign_in"), type="primary"):
             try:
-                actor = users.sign_in(sm, username, password)
-            except users.SignInFailed as exc:
+                actor = accounts.sign_in(sm, username, password)
+            except accounts.SignInFailed as exc:
                 st.error(tr("auth.failed_wait", s=exc.wait) if exc.wait else tr("auth.failed"))
                 return
             _signed_in(actor)
@@ -77,7 +77,7 @@ def _sign_in_form(sm) -> None:
 
 def gate(sm, idle_minutes: int) -> Actor:
     """Return the signed-in user, or draw the sign-in (or first-run) page and stop the run."""
-    if not users.has_users(sm):
+    if not accounts.has_users(sm):
         _first_admin(sm)
         st.stop()
     auth = st.session_state.get(AUTH_KEY)
@@ -87,7 +87,7 @@ def gate(sm, idle_minutes: int) -> Actor:
         auth = None
     if auth is None and _sso_configured() and getattr(st.user, "is_logged_in", False):
         try:
-            _signed_in(users.actor_by_email(sm, st.user.email or ""))
+            _signed_in(accounts.actor_by_email(sm, st.user.email or ""))
             auth = st.session_state[AUTH_KEY]
         except LookupError:
             st.error(tr("auth.sso_unknown"))
@@ -95,7 +95,7 @@ def gate(sm, idle_minutes: int) -> Actor:
         _sign_in_form(sm)
         st.stop()
     try:
-        actor = users.actor(sm, auth["username"])
+        actor = accounts.actor(sm, auth["username"])
     except LookupError:
         st.session_state.pop(AUTH_KEY, None)
         _sign_in_form(sm)

@@ -2,7 +2,7 @@
 
 Shown when the system has a saved applicability profile: how many items the statement marks not applicable or
 inherited that the assessment does not yet record as such, the items where an assessor recorded something else
-(never overwritten), and for assessors a button that writes the rest. The rules are in mlps.soa_apply.
+(never overwritten), and for assessors a button that writes the rest. The rules are in mlps.rules.soa_apply.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mlps.applicability import STATUS_WORDS
-from mlps.catalogue import Item
-from mlps.domain import ItemResult
 from mlps.i18n import t
-from mlps.soa_apply import SavedStatement, SoaPlan, plan_soa_results, saved_statement
-from mlps.store import repository as repo
+from mlps.rules.applicability import STATUS_WORDS
+from mlps.rules.catalogue import Item
+from mlps.rules.domain import ItemResult
+from mlps.rules.errors import ConflictError, NotFound
+from mlps.rules.soa_apply import SavedStatement, SoaPlan, plan_soa_results, saved_statement
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import ws
 from mlps.ui.safe import one_line
@@ -44,10 +44,10 @@ def _apply(assessment, items: list[Item], saved: SavedStatement, lg: str) -> Non
         plan = plan_soa_results(items, saved, now, lg)
         versions = {(r.item_id, r.assessed_object): r.version for r in now}
         n = ws().import_results(assessment.id, plan.results, versions) if plan.writes else 0
-    except repo.ConflictError as exc:
+    except ConflictError as exc:
         st.error(tr("as.conflict_import", who=one_line(exc.changed_by), when=exc.changed_at or "?"))
         return
-    except (ValueError, PermissionError, repo.NotFound) as exc:
+    except (ValueError, PermissionError, NotFound) as exc:
         st.error(tr("soa_apply.failed", error=one_line(exc)))
         return
     st.toast(tr("soa_apply.applied", n=n))

@@ -1,8 +1,8 @@
 """On the obligations page, below the log-retention form: where the configured retention was seen (kept in the
 system profile as "log_evidence", printed with the retention obligation), and the system's recorded changes
 with a form to record one. A significant change after the current grading makes re-grading due within the
-configured number of days (GB/T 22240-2020 clause 8; mlps.obligations); the page's lifecycles read both
-through mlps.lifecycle.lifecycles_from.
+configured number of days (GB/T 22240-2020 clause 8; mlps.rules.obligations); the page's lifecycles read both
+through mlps.services.lifecycles.
 
 Viewers see everything read-only.
 """
@@ -14,10 +14,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from mlps.domain import System
-from mlps.filing_details import MAX_LOG_EVIDENCE, FilingDetailsError, log_evidence_from, with_log_evidence
-from mlps.obligations import ObligationSettings
-from mlps.store.changes import MAX_DESCRIPTION, ChangeError
+from mlps.rules.domain import System
+from mlps.rules.filing_details import MAX_LOG_EVIDENCE, FilingDetailsError, log_evidence_from, with_log_evidence
+from mlps.rules.obligations import ObligationSettings
+from mlps.rules.system_changes import MAX_DESCRIPTION, ChangeError
 from mlps.ui.common import lang, tr
 from mlps.ui.context import ws
 from mlps.ui.safe import one_line

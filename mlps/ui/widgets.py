@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mlps import report_data as rd
-from mlps.domain import Organisation, System
-from mlps.reports import MissingField
-from mlps.store import repository as repo
+from mlps.adapters.reports import MissingField
+from mlps.rules.domain import Assessment, Organisation, System
+from mlps.rules.errors import NotFound
+from mlps.services import report_data as rd
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import ws
 from mlps.ui.safe import one_line
@@ -58,7 +58,7 @@ def _generate_grading(kind: str, system_id: int, doc_lang: str, key: str) -> Non
     try:
         inputs = rd.gather_grading_inputs(ws(), system_id)
         pdf = rd.build_grading_document(kind, inputs, doc_lang)
-    except (ValueError, PermissionError, repo.NotFound) as exc:
+    except (ValueError, PermissionError, NotFound) as exc:
         st.session_state[_error_key(key)] = str(exc)
         return
     st.session_state[key] = {"version": inputs.version, "pdf": pdf, "pages": rd.page_count(pdf)}
@@ -129,7 +129,7 @@ def _generate_assessment(assessment_id: int, doc_lang: str, key: str) -> None:
             inputs, doc_lang, method=_method(assessment_id), report_date=ws().today()
         )
         pdf = rd.build_assessment_document(data, doc_lang)
-    except (ValueError, PermissionError, repo.NotFound) as exc:
+    except (ValueError, PermissionError, NotFound) as exc:
         st.session_state[_error_key(key)] = str(exc)
         return
     st.session_state[key] = {
@@ -141,7 +141,7 @@ def _generate_assessment(assessment_id: int, doc_lang: str, key: str) -> None:
     }
 
 
-def assessment_report_button(org: Organisation, system: System, assessment: repo.Assessment) -> None:
+def assessment_report_button(org: Organisation, system: System, assessment: Assessment) -> None:
     """Generate the assessment report of `assessment` on request and offer it for download; the missing fields
     and a provisional note are shown once it is generated (scoring runs only then)."""
     with st.container(border=True):

@@ -5,10 +5,10 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mlps import demo
-from mlps.catalogue import load_catalogue
-from mlps.store import users
-from mlps.store.db import open_store
+from mlps.adapters.store import users
+from mlps.adapters.store.db import open_store
+from mlps.rules.catalogue import load_catalogue
+from mlps.services import demo
 from tests.conftest import ROOT
 
 PASSWORD = "correct-horse-7"

@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from mlps.auth import Role
-from mlps.domain import System
-from mlps.store import repository as repo
-from mlps.store import users
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.rules.auth import Role
+from mlps.rules.domain import System
 from mlps.ui.safe import md_unescape
 from tests.app.conftest import PASSWORD, new_app
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mlps.domain import Result
-from mlps.store import repository as repo
+from mlps.adapters.store import repository as repo
+from mlps.rules.domain import Result
 from tests.app.conftest import new_app
 
 PAGE = "mlps/ui/pages/assessment.py"

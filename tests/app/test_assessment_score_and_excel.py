@@ -6,11 +6,11 @@ import io
 
 import openpyxl
 
-from mlps.catalogue import load_catalogue
-from mlps.domain import Result
-from mlps.scoring import score_assessment
-from mlps.store import repository as repo
-from mlps.worklist import results_frame
+from mlps.adapters.store import repository as repo
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import Result
+from mlps.rules.results import results_frame
+from mlps.rules.scoring import score_assessment
 from tests.app.test_assessment_page import open_assessment
 
 

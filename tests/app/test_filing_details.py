@@ -1,6 +1,6 @@
 """The filing details editor on the grading page: the data survey grid, the attachments checklist (level >= 3)
 and the scenario extras are stored under "filing" in the system profile, beside what other pages keep there,
-and the filing form PDF built through mlps.report_data then prints them. Bad rows are refused naming the row;
+and the filing form PDF built through mlps.services.report_data then prints them. Bad rows are refused naming the row;
 viewers cannot change anything."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from datetime import date, timedelta
 
 from pypdf import PdfReader
 
-from mlps.auth import Role
-from mlps.domain import HarmDegree, HarmObject, Judgement, System
-from mlps.grading import grade
-from mlps.report_data import RepositoryReader, build_grading_document, gather_grading_inputs
-from mlps.store import repository as repo
-from mlps.store import users
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.rules.auth import Role
+from mlps.rules.domain import HarmDegree, HarmObject, Judgement, System
+from mlps.rules.grading import grade
+from mlps.services.report_data import RepositoryReader, build_grading_document, gather_grading_inputs
 from mlps.ui.filing_details import survey_key
 from tests.app.conftest import PASSWORD, new_app
 

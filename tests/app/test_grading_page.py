@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
-from mlps.auth import Role
-from mlps.domain import HarmDegree, HarmObject, System
-from mlps.store import repository as repo
-from mlps.store import users
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.rules.auth import Role
+from mlps.rules.domain import HarmDegree, HarmObject, System
 from mlps.ui.safe import md_unescape
 from tests.app.conftest import PASSWORD, new_app
 

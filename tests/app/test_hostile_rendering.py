@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1.element_tree import AlertBase, Block, Dataframe, Element, HeadingBase, Markdown, Toast
 
-from mlps.auth import Role
-from mlps.catalogue import load_catalogue
-from mlps.domain import Result
-from mlps.store import repository as repo
-from mlps.store import users
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.rules.auth import Role
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import Result
 from mlps.ui.safe import md_unescape
 from tests.app.conftest import PASSWORD, new_app
 

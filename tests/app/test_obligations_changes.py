@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from mlps.auth import Role
-from mlps.store import changes as ch
-from mlps.store import repository as repo
-from mlps.store import users
+from mlps.adapters.store import changes as ch
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.rules.auth import Role
 from tests.app.conftest import PASSWORD, new_app
 
 PAGE = "mlps/ui/pages/obligations.py"

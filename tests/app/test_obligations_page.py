@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from mlps.obligations import filing_deadline, penalty_on
-from mlps.store import repository as repo
+from mlps.adapters.store import repository as repo
+from mlps.rules.obligations import filing_deadline, penalty_on
 from tests.app.conftest import new_app
 
 PAGE = "mlps/ui/pages/obligations.py"
@@ -128,7 +128,7 @@ def test_user_text_is_shown_as_text_never_as_markdown_or_chart_html(demo_store):
     system = system_named(demo_store, "学生信息管理系统")
     repo.save_system(demo_store, dataclasses.replace(system, name=SYSTEM), "test")
     with demo_store.begin() as s:  # an assessment title typed by a user
-        from mlps.store.models import AssessmentRow
+        from mlps.adapters.store.models import AssessmentRow
 
         s.get(AssessmentRow, repo.list_assessments(demo_store, system.id)[0].id).title = SCRIPT
     at, _ = open_page(demo_store, SYSTEM)

@@ -9,12 +9,12 @@ from datetime import date
 
 import pytest
 
-from mlps.catalogue import load_catalogue
-from mlps.domain import Organisation
-from mlps.remediation import results_frame
-from mlps.scoring import score_assessment
-from mlps.store import repository as repo
-from mlps.store.db import open_store
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.db import open_store
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import Organisation
+from mlps.rules.results import results_frame
+from mlps.rules.scoring import score_assessment
 from tests.app.conftest import new_app
 
 PAGE = "mlps/ui/pages/portfolio.py"
@@ -63,9 +63,9 @@ def test_every_system_is_listed_worst_first_with_the_scores_of_its_last_assessme
 
 
 def test_overdue_obligations_are_counted_per_system(demo_store):
-    pytest.importorskip("mlps.lifecycle")
-    from mlps.lifecycle import build_lifecycle
-    from mlps.obligations import Status, obligations_for
+    pytest.importorskip("mlps.rules.lifecycle")
+    from mlps.rules.lifecycle import build_lifecycle
+    from mlps.rules.obligations import Status, obligations_for
 
     at, _ = open_page(demo_store)
     table = at.dataframe[0].value

@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from mlps.auth import Role
-from mlps.catalogue import load_catalogue
-from mlps.domain import Result
-from mlps.remediation import TaskStatus, plan_tasks, results_frame, what_if
-from mlps.scoring import score_assessment
-from mlps.store import remediation as rem
-from mlps.store import repository as repo
-from mlps.store import users
+from mlps.adapters.store import remediation as rem
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.rules.auth import Role
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import Result
+from mlps.rules.remediation import TaskStatus, plan_tasks, what_if
+from mlps.rules.results import results_frame
+from mlps.rules.scoring import score_assessment
 from tests.app.conftest import PASSWORD, new_app
 
 PAGE = "mlps/ui/pages/remediation.py"

@@ -9,8 +9,8 @@ import io
 
 from pypdf import PdfReader
 
-from mlps.domain import System
-from mlps.store import repository as repo
+from mlps.adapters.store import repository as repo
+from mlps.rules.domain import System
 from tests.app.conftest import new_app
 
 

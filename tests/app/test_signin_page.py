@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mlps.auth import Role
-from mlps.store import repository as repo
-from mlps.store import users
-from mlps.store.db import open_store
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.adapters.store.db import open_store
+from mlps.rules.auth import Role
 from tests.app.conftest import PASSWORD, new_app
 
 

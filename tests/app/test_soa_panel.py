@@ -3,10 +3,10 @@ the inherited items as not applicable naming the cloud platform, and leaves what
 
 from __future__ import annotations
 
-from mlps.auth import Role
-from mlps.domain import Result
-from mlps.store import repository as repo
-from mlps.store import users
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.rules.auth import Role
+from mlps.rules.domain import Result
 from tests.app.conftest import PASSWORD, new_app
 
 PAGE = "mlps/ui/pages/assessment.py"

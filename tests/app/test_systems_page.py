@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mlps.store import repository as repo
-from mlps.store.db import open_store
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.db import open_store
 from tests.app.conftest import new_app
 
 

@@ -1,6 +1,6 @@
-"""Items per control point, levels 1/2/3/4, as ../shared/DOMAIN.md lists them ('–' = absent).
+"""Items per control point, levels 1/2/3/4, as ../shared/docs/domain.md lists them ('–' = absent).
 
-Transcribed from DOMAIN.md (GB/T 22239-2019; IoT as GB/T 28448-2019 units). Big data has no per-control-point
+Transcribed from docs/domain.md (GB/T 22239-2019; IoT as GB/T 28448-2019 units). Big data has no per-control-point
 table there, only totals and the level-3 split by category.
 """
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from mlps.store import users
-from mlps.store.db import open_store
+from mlps.adapters.store import users
+from mlps.adapters.store.db import open_store
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"

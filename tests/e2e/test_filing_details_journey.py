@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from mlps.domain import HarmDegree, HarmObject, Judgement, Organisation, System
-from mlps.grading import grade
-from mlps.report_data import data_survey_from_profile
-from mlps.store import repository as repo
-from mlps.store.db import open_store
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.db import open_store
+from mlps.rules.domain import HarmDegree, HarmObject, Judgement, Organisation, System
+from mlps.rules.grading import grade
+from mlps.services.report_data import data_survey_from_profile
 from tests.e2e.conftest import sign_in
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 
-from mlps.obligations import filing_deadline
+from mlps.rules.obligations import filing_deadline
 from tests.e2e.conftest import sign_in
 
 SCHOOL = "青山县第五中学"

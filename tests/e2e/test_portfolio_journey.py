@@ -3,10 +3,10 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from mlps import demo
-from mlps.catalogue import load_catalogue
-from mlps.store import repository as repo
-from mlps.store.db import open_store
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.db import open_store
+from mlps.rules.catalogue import load_catalogue
+from mlps.services import demo
 from tests.e2e.conftest import sign_in
 
 

@@ -9,12 +9,12 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import delete
 
-from mlps.auth import Role
-from mlps.domain import Organisation, System
-from mlps.store import repository as repo
-from mlps.store import users
-from mlps.store.db import open_store
-from mlps.store.models import AssessmentRow, MembershipRow, OrganisationRow, SystemRow, UserRow
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.adapters.store.db import open_store
+from mlps.adapters.store.models import AssessmentRow, MembershipRow, OrganisationRow, SystemRow, UserRow
+from mlps.rules.auth import Role
+from mlps.rules.domain import Organisation, System
 
 VIEWER, VIEWER_PW = "zhao_viewer", "viewer-pass-42"
 SCHOOL, OTHER = "青松县实验小学", "白云县第二中学"

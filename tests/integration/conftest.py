@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from mlps.store.db import open_store
+from mlps.adapters.store.db import open_store
 
 
 def _free_port() -> int:

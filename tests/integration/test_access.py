@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from mlps.auth import PermissionDenied, Role
-from mlps.domain import Organisation, Result, System
-from mlps.store import repository as repo
-from mlps.store import users
-from mlps.store.access import Workspace
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.rules.auth import PermissionDenied, Role
+from mlps.rules.domain import Organisation, Result, System
+from mlps.services.workspace import Workspace
 
 PW = "correct-horse-7"
 

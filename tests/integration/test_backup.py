@@ -16,18 +16,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, event, select, text
 
-from mlps import demo
-from mlps.auth import Role
-from mlps.catalogue import load_catalogue
+from mlps.adapters.store import backup as bk
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.adapters.store.db import open_store
+from mlps.adapters.store.models import Base
+from mlps.adapters.store.remediation import create_tasks
 from mlps.cli import main
-from mlps.domain import Organisation, Result, Risk, System
-from mlps.remediation import TaskDraft
-from mlps.store import backup as bk
-from mlps.store import repository as repo
-from mlps.store import users
-from mlps.store.db import open_store
-from mlps.store.models import Base
-from mlps.store.remediation import create_tasks
+from mlps.rules.auth import Role
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import Organisation, Result, Risk, System
+from mlps.rules.remediation import TaskDraft
+from mlps.services import demo
 
 PW = "correct-horse-7"
 LIMIT = 5 * 1024 * 1024
@@ -124,7 +124,7 @@ def test_backup_wipe_restore_gives_back_every_record_and_file_byte_for_byte(fill
 
 def test_every_table_is_backed_up_even_those_no_other_module_has_imported():
     """Tables join the models' metadata when their module is imported; the backup imports them all itself."""
-    code = "from mlps.store.backup import tables; print(' '.join(t.name for t in tables()))"
+    code = "from mlps.adapters.store.backup import tables; print(' '.join(t.name for t in tables()))"
     names = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert {"remediation_task", "task_event", "blob", "item_result", "app_user"} <= set(names)
     assert names.index("assessment") < names.index("remediation_task") < names.index("task_event")

@@ -13,19 +13,21 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import func, inspect, select
 
-from mlps.auth import PermissionDenied, Role
-from mlps.domain import HarmDegree, HarmObject, Judgement, Organisation, System
-from mlps.grading import grade
-from mlps.lifecycle import lifecycles_from
-from mlps.obligations import Change, Status, obligations_for
-from mlps.store import backup as bk
-from mlps.store import changes as ch
-from mlps.store import repository as repo
-from mlps.store import users
-from mlps.store.access import Workspace
-from mlps.store.change_models import SystemChangeRow
-from mlps.store.db import MIGRATIONS, make_engine, migrate, open_store, sessions
-from mlps.store.models import GradingRow, OrganisationRow, SystemRow
+from mlps.adapters.store import backup as bk
+from mlps.adapters.store import changes as ch
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.adapters.store.change_models import SystemChangeRow
+from mlps.adapters.store.db import MIGRATIONS, make_engine, migrate, open_store, sessions
+from mlps.adapters.store.models import GradingRow, OrganisationRow, SystemRow
+from mlps.rules.auth import PermissionDenied, Role
+from mlps.rules.domain import HarmDegree, HarmObject, Judgement, Organisation, System
+from mlps.rules.errors import NotFound
+from mlps.rules.grading import grade
+from mlps.rules.obligations import Change, Status, obligations_for
+from mlps.rules.system_changes import ChangeError
+from mlps.services.lifecycles import lifecycles
+from mlps.services.workspace import Workspace
 
 TODAY = date.today()
 
@@ -80,14 +82,14 @@ def test_changes_are_recorded_listed_oldest_first_and_audited(store):
 )
 def test_bad_changes_are_refused_naming_the_field_and_nothing_is_written(store, on, description, significant, message):
     _, system = school(store)
-    with pytest.raises(ch.ChangeError, match=message):
+    with pytest.raises(ChangeError, match=message):
         ch.add_change(store, system.id, on, description, significant, "wang")
     assert count(store, SystemChangeRow) == 0
     assert repo.history(store, "system_change") == []
 
 
 def test_a_change_of_an_unknown_system_is_refused(store):
-    with pytest.raises(repo.NotFound):
+    with pytest.raises(NotFound):
         ch.add_change(store, 999, TODAY, "x", True, "wang")
     assert count(store, SystemChangeRow) == 0
 
@@ -119,7 +121,7 @@ def test_the_workspace_lifecycles_see_the_changes_and_the_log_evidence(store):
     w.add_change(system.id, TODAY - timedelta(days=40), "用户扩展到全县")
     w.set_log_retention(system.id, 190)
     w.set_system_profile(system.id, {"log_evidence": "配置截图"})
-    (lc,) = lifecycles_from(w, [w.get_system(system.id)])
+    (lc,) = lifecycles(w, [w.get_system(system.id)])
     assert lc.changes == [Change(TODAY - timedelta(days=40), "用户扩展到全县", True)]
     assert lc.log_evidence == "配置截图"
     judged = {o.kind: o for o in obligations_for(lc, TODAY).obligations}
@@ -142,7 +144,7 @@ def test_deleting_a_system_deletes_its_changes(store):
 def test_the_backup_holds_the_changes_and_restores_them(store, tmp_path):
     _, system = school(store)
     ch.add_change(store, system.id, TODAY - timedelta(days=1), "新增缴费功能", True, "wang")
-    code = "from mlps.store.backup import tables; print(' '.join(t.name for t in tables()))"
+    code = "from mlps.adapters.store.backup import tables; print(' '.join(t.name for t in tables()))"
     names = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert "system_change" in names and names.index("system") < names.index("system_change")
     made = bk.backup(store, tmp_path / "b.zip")

@@ -12,11 +12,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from mlps.catalogue import load_catalogue
-from mlps.domain import ItemResult, Organisation, Result, Risk, System
-from mlps.exchange import ExportMeta, export_xlsx, plan_import
-from mlps.store import repository as repo
-from mlps.store.models import AttachmentRow, AuditEventRow, BlobRow
+from mlps.adapters.exchange import ExportMeta, export_xlsx, plan_import
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.models import AttachmentRow, AuditEventRow, BlobRow
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import ItemResult, Organisation, Result, Risk, System
+from mlps.rules.errors import UploadRejected
 
 SCRIPT = "<script>alert(1)</script>"
 LINK = "[click](javascript:alert(1))"
@@ -128,14 +129,14 @@ def result_id(store, assessment) -> int:
 
 def test_an_empty_upload_is_refused_and_nothing_is_stored(store, result_id):
     before = counts(store)
-    with pytest.raises(repo.UploadRejected, match="empty"):
+    with pytest.raises(UploadRejected, match="empty"):
         repo.attach(store, result_id, b"", "empty.pdf", "wang", max_bytes=LIMIT)
     assert counts(store) == before
 
 
 def test_an_oversize_upload_is_refused_and_one_at_the_limit_is_kept(store, result_id):
     before = counts(store)
-    with pytest.raises(repo.UploadRejected, match="limit is 1 MB"):
+    with pytest.raises(UploadRejected, match="limit is 1 MB"):
         repo.attach(store, result_id, b"%PDF-" + b"0" * LIMIT, "big.pdf", "wang", max_bytes=LIMIT)
     assert counts(store) == before
     at_limit = b"%PDF-" + b"1" * (LIMIT - 5)

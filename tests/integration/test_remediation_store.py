@@ -11,18 +11,20 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import func, inspect, select
 
-from mlps.auth import PermissionDenied, Role
-from mlps.catalogue import load_catalogue
-from mlps.domain import ItemResult, Organisation, Result, Risk, System
-from mlps.remediation import RemediationError, TaskStatus, burndown, plan_tasks, results_frame
-from mlps.scoring import score_assessment
-from mlps.store import remediation as rem
-from mlps.store import repository as repo
-from mlps.store import users
-from mlps.store.access import Workspace
-from mlps.store.db import MIGRATIONS, make_engine, migrate, sessions
-from mlps.store.models import AssessmentRow, ItemResultRow, OrganisationRow, SystemRow
-from mlps.store.remediation_models import RemediationTaskRow, TaskEventRow
+from mlps.adapters.store import remediation as rem
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.adapters.store.db import MIGRATIONS, make_engine, migrate, sessions
+from mlps.adapters.store.models import AssessmentRow, ItemResultRow, OrganisationRow, SystemRow
+from mlps.adapters.store.remediation_models import RemediationTaskRow, TaskEventRow
+from mlps.rules.auth import PermissionDenied, Role
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import ItemResult, Organisation, Result, Risk, System
+from mlps.rules.errors import ConflictError, NotFound
+from mlps.rules.remediation import RemediationError, TaskStatus, burndown, plan_tasks
+from mlps.rules.results import results_frame
+from mlps.rules.scoring import score_assessment
+from mlps.services.workspace import Workspace
 
 RESULTS = {  # level 2: a high-risk gap, two medium ones, one unrated, the rest conform
     "L2-PES1-03": (Result.NONCONFORM, Risk.HIGH),
@@ -92,7 +94,7 @@ def test_a_stale_update_is_refused_naming_who_and_changes_nothing(store):
     _, _, a = school(store)
     t = rem.create_tasks(store, a.id, drafts(store, a), "wang")[0]
     rem.update_task(store, t.id, "张老师", expected_version=1, owner="张老师")
-    with pytest.raises(repo.ConflictError) as exc:
+    with pytest.raises(ConflictError) as exc:
         rem.update_task(store, t.id, "wang", expected_version=1, owner="王老师", status="done")
     assert exc.value.changed_by == "张老师" and exc.value.current.owner == "张老师"
     now = rem.get_task(store, t.id)
@@ -113,7 +115,7 @@ def test_accepting_a_risk_needs_a_reason_and_a_bad_status_changes_nothing(store)
     ok = rem.update_task(store, t.id, "wang", expected_version=1, status="accepted_risk",
                          reason="系统下学期停用，校长签字同意")  # fmt: skip
     assert ok.status is TaskStatus.ACCEPTED_RISK and ok.reason == "系统下学期停用，校长签字同意"
-    with pytest.raises(repo.NotFound):
+    with pytest.raises(NotFound):
         rem.update_task(store, 999_999, "wang", expected_version=1, owner="x")
 
 

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from mlps.domain import GradingRecord, HarmDegree, HarmObject, Judgement, Organisation, Result, Risk, System
-from mlps.store import repository as repo
-from mlps.store.db import migrate
-from mlps.store.models import BlobRow, ItemResultRow, SystemRow
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.db import migrate
+from mlps.adapters.store.models import BlobRow, ItemResultRow, SystemRow
+from mlps.rules.domain import GradingRecord, HarmDegree, HarmObject, Judgement, Organisation, Result, Risk, System
+from mlps.rules.errors import ConflictError, UploadRejected
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -80,7 +81,7 @@ def test_a_second_save_from_a_stale_screen_is_refused_naming_who_changed_it(stor
     first = repo.save_result(store, a.id, "L3-CES1-01", "zhang", expected_version=0, record="口令长度 8 位")
     # Li and Zhang both have version 1 on screen; Zhang saves first
     repo.save_result(store, a.id, "L3-CES1-01", "zhang", expected_version=first.version, record="已启用双因素")
-    with pytest.raises(repo.ConflictError, match=r"changed by zhang at \d{4}-\d\d-\d\d \d\d:\d\d") as err:
+    with pytest.raises(ConflictError, match=r"changed by zhang at \d{4}-\d\d-\d\d \d\d:\d\d") as err:
         repo.save_result(store, a.id, "L3-CES1-01", "li", expected_version=first.version, record="Li's text")
     assert err.value.current.record == "已启用双因素"
     assert repo.results(store, a.id)[0].record == "已启用双因素"  # nothing overwritten
@@ -97,7 +98,7 @@ def test_two_first_saves_of_the_same_item_at_once_one_lands_one_conflicts(store)
         try:
             repo.save_result(store, a.id, "L3-PES1-01", user, expected_version=0, record=f"by {user}")
             outcomes.append("saved")
-        except repo.ConflictError:
+        except ConflictError:
             outcomes.append("conflict")
 
     threads = [threading.Thread(target=save, args=(u,)) for u in ("a", "b")]
@@ -142,9 +143,9 @@ def test_empty_and_oversize_uploads_are_refused_and_change_nothing(store):
     _, system = school(store)
     a = repo.start_assessment(store, system.id, 2, [], "v", "wang")
     r = repo.save_result(store, a.id, "L2-PES1-01", "wang", expected_version=0, record="x")
-    with pytest.raises(repo.UploadRejected, match="empty"):
+    with pytest.raises(UploadRejected, match="empty"):
         repo.attach(store, r.id, b"", "a.txt", "wang", max_bytes=100)
-    with pytest.raises(repo.UploadRejected, match="limit"):
+    with pytest.raises(UploadRejected, match="limit"):
         repo.attach(store, r.id, b"x" * 101, "a.txt", "wang", max_bytes=100)
     assert repo.attachments(store, r.id) == []
 
@@ -192,9 +193,9 @@ def test_migrating_again_keeps_parent_and_child_rows(store):
 def test_deleting_an_organisation_removes_its_systems_and_results_right_after_migrating(tmp_path):
     """The first connection after a migration must still enforce foreign keys (SQLite turns them off to
     migrate): otherwise deleting a school would leave orphan systems and results behind."""
-    from mlps import demo
-    from mlps.catalogue import load_catalogue
-    from mlps.store.db import open_store
+    from mlps.adapters.store.db import open_store
+    from mlps.rules.catalogue import load_catalogue
+    from mlps.services import demo
 
     sm = open_store(f"sqlite:///{tmp_path / 'fresh.db'}")
     demo.create(sm, load_catalogue())
@@ -226,7 +227,7 @@ def test_a_profile_update_runs_on_the_newest_profile_so_no_page_loses_its_part(s
 
 
 def test_an_import_planned_on_an_old_version_is_refused_and_writes_nothing(store):
-    from mlps.domain import ItemResult
+    from mlps.rules.domain import ItemResult
 
     _, system = school(store)
     a = repo.start_assessment(store, system.id, 2, [], "v", "wang")
@@ -235,7 +236,7 @@ def test_an_import_planned_on_an_old_version_is_refused_and_writes_nothing(store
     repo.save_result(store, a.id, "L2-PES1-01", "zhang", expected_version=r.version, record="张老师改过")
     rows = [ItemResult(item_id="L2-PES1-01", result=Result.CONFORM, record="导入"),
             ItemResult(item_id="L2-PES1-02", result=Result.CONFORM, record="导入")]  # fmt: skip
-    with pytest.raises(repo.ConflictError, match="changed by zhang"):
+    with pytest.raises(ConflictError, match="changed by zhang"):
         repo.import_results(store, a.id, rows, "wang", planned_on)
     assert [(x.item_id, x.record) for x in repo.results(store, a.id)] == [("L2-PES1-01", "张老师改过")]
     assert repo.import_results(store, a.id, rows, "wang", {("L2-PES1-01", ""): r.version + 1}) == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlps.applicability import (
+from mlps.rules.applicability import (
     CloudPlatform,
     CloudRole,
     Override,
@@ -21,8 +21,8 @@ from mlps.applicability import (
     statement_of_applicability,
     suggest_flags,
 )
-from mlps.catalogue import load_catalogue
-from mlps.domain import Risk
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import Risk
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from collections import Counter
 
-from tests.conftest import ROOT
+from tests.cli import Run, run
 
 SCHOOL = {
     "cloud_role": "customer",
@@ -19,8 +17,8 @@ SCHOOL = {
 }
 
 
-def mlps(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlps", *args], capture_output=True, text=True, cwd=ROOT, timeout=60)
+def mlps(*args: str) -> Run:
+    return run(*args)
 
 
 def test_catalogue_lists_every_level_4_item_of_every_extension_with_its_extension_field():

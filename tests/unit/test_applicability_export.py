@@ -7,20 +7,19 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from mlps.applicability import (
+from mlps.adapters.exchange.cells import safe_cell
+from mlps.adapters.exchange.soa_xlsx import XLSX_HEADERS, statement_xlsx
+from mlps.rules.applicability import (
     ROW_FIELDS,
-    XLSX_HEADERS,
     CloudPlatform,
     CloudRole,
     Override,
     SystemProfile,
-    safe_cell,
     statement_frame,
     statement_of_applicability,
     statement_to_dict,
-    statement_xlsx,
 )
-from mlps.catalogue import load_catalogue
+from mlps.rules.catalogue import load_catalogue
 
 CUSTOMER = SystemProfile(
     cloud_role=CloudRole.CUSTOMER,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mlps.auth import Actor, PermissionDenied, Role, hash_password, lock_seconds, verify_password
+from mlps.rules.auth import Actor, PermissionDenied, Role, hash_password, lock_seconds, verify_password
 
 
 def test_roles_are_ordered_and_scoped_to_an_organisation():

@@ -1,4 +1,4 @@
-"""The bundled catalogue has exactly the items of DOMAIN.md: per control point, per level, per scope."""
+"""The bundled catalogue has exactly the items of docs/domain.md: per control point, per level, per scope."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from mlps.catalogue import load_catalogue
+from mlps.rules.catalogue import load_catalogue
 from tests.data.domain_counts import BIGDATA_L3_BY_CATEGORY, EXTENSIONS, GENERAL, OFFICIAL_GAPS, TOTALS, parse
 
 LEVELS = (1, 2, 3, 4)

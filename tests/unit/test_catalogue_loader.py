@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlps.catalogue import CatalogueError, load_catalogue
+from mlps.rules.catalogue import CatalogueError, load_catalogue
 
 
 def edit(folder: Path, name: str, change) -> None:

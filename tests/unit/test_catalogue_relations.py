@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from mlps.catalogue import level_change, load_catalogue
+from mlps.rules.catalogue import level_change, load_catalogue
 
 SCOPES = ("general", "cloud", "mobile", "iot", "ics", "bigdata")
 
@@ -59,11 +59,11 @@ def test_level_3_adds_data_confidentiality_security_management_and_centralised_c
         ("general", "SMC", "centralised_control", "集中管控"),
     ]
     new_ids = {i.id for i in change.new_items}
-    # every item of a new control point is new: 2 + 2 + 6 (DOMAIN.md, level 3)
+    # every item of a new control point is new: 2 + 2 + 6 (docs/domain.md, level 3)
     in_new_cps = [i for i in cat.select(3) if i.control_point in {"data_confidentiality", "security_management"}]
     in_new_cps += [i for i in cat.select(3) if (i.category, i.control_point) == ("SMC", "centralised_control")]
     assert len(in_new_cps) == 10 and {i.id for i in in_new_cps} <= new_ids
-    # 恶意代码防范管理 goes from 3 items at level 2 to 2 at level 3 (DOMAIN.md): one level-2 item is dropped
+    # 恶意代码防范管理 goes from 3 items at level 2 to 2 at level 3 (docs/domain.md): one level-2 item is dropped
     assert [(i.id, i.control_point_zh) for i in change.dropped_items] == [("L2-MMS1-16", "恶意代码防范管理")]
     assert len(change.strengthened_items) == 135 - 1
     assert len(change.new_items) == 211 - 134
@@ -74,7 +74,7 @@ def test_level_4_adds_items_but_no_control_point_and_drops_one_boundary_audit_it
     assert change.new_control_points == []
     [dropped] = change.dropped_items
     assert (dropped.id, dropped.category, dropped.control_point_zh) == ("L3-ABS1-19", "ABS", "安全审计")
-    # DOMAIN.md, level 3 -> 4 item counts per control point: PES 物理访问控制 1->2, 电力供应 3->4; CNS 网络架构
+    # docs/domain.md, level 3 -> 4 item counts per control point: PES 物理访问控制 1->2, 电力供应 3->4; CNS 网络架构
     # 5->6, 通信传输 2->4; ABS 边界防护 4->6; CES 数据完整性 2->3, 数据备份恢复 3->4; SMC 集中管控 6->7;
     # ORS 人员配备 2->3; HRS 人员录用 3->4, 外部人员访问管理 4->5; CMS 产品采购和使用 3->4; MMS 环境管理 3->4,
     # 密码管理 2->3, 安全事件处置 4->5, 应急预案管理 4->5: 18 new items, 228 = 211 - 1 + 18.
@@ -101,7 +101,7 @@ def test_level_4_adds_items_but_no_control_point_and_drops_one_boundary_audit_it
 
 
 def test_the_extensions_at_level_4_each_add_items_to_level_3(cat):
-    # DOMAIN.md: cloud 46->49, mobile 19->21, IoT 21->22, industrial control 21->22, big data 24->25
+    # docs/domain.md: cloud 46->49, mobile 19->21, IoT 21->22, industrial control 21->22, big data 24->25
     change = level_change(cat, 3, ("cloud", "mobile", "iot", "ics", "bigdata"))
     added = Counter(i.scope for i in change.new_items)
     dropped = Counter(i.scope for i in change.dropped_items)

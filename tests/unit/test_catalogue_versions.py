@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from mlps.catalogue import load_catalogue, meaning_fingerprints
+from mlps.rules.catalogue import load_catalogue, meaning_fingerprints
 
 LOCK = Path(__file__).resolve().parent.parent / "data" / "catalogue_fingerprints.json"
 HOW = (

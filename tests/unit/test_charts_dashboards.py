@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from mlps import charts
-from mlps.catalogue import load_catalogue
-from mlps.scoring import score_assessment
+from mlps.adapters import charts
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.scoring import score_assessment
 from tests.unit.test_remediation import ITEMS, frame
 
 NAMES = load_catalogue().taxonomy.categories

@@ -6,10 +6,10 @@ from datetime import date
 
 import pandas as pd
 
-from mlps.charts import obligations_timeline
-from mlps.domain import HarmDegree, HarmObject, Judgement
-from mlps.grading import grade
-from mlps.obligations import Status, SystemLifecycle, TimelineEntry, obligations_for, timeline, timeline_frame
+from mlps.adapters.charts import obligations_timeline
+from mlps.rules.domain import HarmDegree, HarmObject, Judgement
+from mlps.rules.grading import grade
+from mlps.rules.obligations import Status, SystemLifecycle, TimelineEntry, obligations_for, timeline, timeline_frame
 
 TODAY = date(2026, 5, 4)
 

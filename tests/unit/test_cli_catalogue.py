@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 
-from tests.conftest import ROOT
+from tests.cli import Run, run
 
 
-def mlps(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlps", *args], capture_output=True, text=True, cwd=ROOT, timeout=60)
+def mlps(*args: str) -> Run:
+    return run(*args)
 
 
 def test_json_lists_every_level_3_item_with_the_documented_fields():

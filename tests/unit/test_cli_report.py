@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from mlps import demo
-from mlps import report_data as rd
-from mlps.catalogue import load_catalogue
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.db import open_store
 from mlps.cli import main
-from mlps.domain import (
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import (
     GradingRecord,
     HarmDegree,
     HarmObject,
@@ -28,9 +28,10 @@ from mlps.domain import (
     Risk,
     System,
 )
-from mlps.scoring import score_assessment
-from mlps.store import repository as repo
-from mlps.store.db import open_store
+from mlps.rules.results import results_frame
+from mlps.rules.scoring import score_assessment
+from mlps.services import demo
+from mlps.services import report_data as rd
 
 UNIT = demo.DEMO_NAME  # 青山县第一中学
 SIS = "学生信息管理系统"
@@ -377,7 +378,7 @@ def test_assessment_report_data_counts_coverage_problems_and_appendices(tmp_path
     assert data.conclusion_reason_zh and data.conclusion_reason_en
     assert rd.missing_fields("assessment", data) == []
     # the numbers are the scoring core's, on the same results
-    frame = rd.results_frame(inputs.results, {i.id for i in items})
+    frame = results_frame(inputs.results, {i.id for i in items})
     assert data.score == pytest.approx(score_assessment(frame, items).score)
     assert data.score == pytest.approx(scored.score)
     assert data.method_name == scored.method.label("zh")
@@ -414,8 +415,8 @@ def test_risks_are_as_recorded_unless_high_risk_suggestions_are_asked_for(demo_d
 
 
 def test_the_remediation_plan_of_the_assessment_is_printed(tmp_path, catalogue):
-    rem = pytest.importorskip("mlps.remediation")
-    store_rem = pytest.importorskip("mlps.store.remediation")
+    rem = pytest.importorskip("mlps.rules.remediation")
+    store_rem = pytest.importorskip("mlps.adapters.store.remediation")
     inputs, items = small_assessment(tmp_path, catalogue)
     sm = open_store(f"sqlite:///{tmp_path / 'small.db'}")
     _, scored = rd.assessment_report_data(inputs)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mlps.catalogue import load_catalogue
 from mlps.cli import main
+from mlps.rules.catalogue import load_catalogue
 from tests.conftest import ROOT
 
 

@@ -10,9 +10,9 @@ from datetime import date
 import openpyxl
 import pytest
 
-from mlps.catalogue import load_catalogue
-from mlps.domain import AssessmentKind, ItemResult, Result, Risk
-from mlps.exchange import ExportMeta, export_xlsx, plan_import, sheet_name
+from mlps.adapters.exchange import ExportMeta, export_xlsx, plan_import, sheet_name
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import AssessmentKind, ItemResult, Result, Risk
 
 CATALOGUE = load_catalogue()
 L3 = CATALOGUE.select(3)

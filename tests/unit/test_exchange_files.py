@@ -11,8 +11,8 @@ import zipfile
 
 import pytest
 
-from mlps.catalogue import load_catalogue
-from mlps.exchange import ImportLimits, plan_import
+from mlps.adapters.exchange import ImportLimits, plan_import
+from mlps.rules.catalogue import load_catalogue
 from tests.data.xlsx import replace_part, workbook, zip_bytes
 
 CATALOGUE = load_catalogue()

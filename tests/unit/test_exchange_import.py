@@ -9,9 +9,9 @@ from datetime import date
 import openpyxl
 import pytest
 
-from mlps.catalogue import load_catalogue
-from mlps.domain import ItemResult, Result, Risk
-from mlps.exchange import ExportMeta, export_xlsx, plan_import
+from mlps.adapters.exchange import ExportMeta, export_xlsx, plan_import
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import ItemResult, Result, Risk
 from tests.data.xlsx import AGENCY_EXPECTED, agency_workbook, workbook
 
 CATALOGUE = load_catalogue()
@@ -302,7 +302,7 @@ def test_a_repeated_header_row_and_blank_rows_are_ignored():
 
 
 def test_errors_beyond_the_limit_are_counted_but_not_all_listed():
-    from mlps.exchange import ImportLimits
+    from mlps.adapters.exchange import ImportLimits
 
     rows = [["控制点", "测评项", "符合情况"]] + [["防火", "a)", f"错{n}"] for n in range(30)]
     plan = plan_import(workbook({"机房": rows}), L3, TAX, limits=ImportLimits(max_errors=10))

@@ -7,8 +7,7 @@ import string
 
 import pytest
 
-from mlps.domain import Result, Risk
-from mlps.exchange.vocabulary import (
+from mlps.adapters.exchange.vocabulary import (
     match_header,
     parse_result_word,
     parse_risk_word,
@@ -16,6 +15,7 @@ from mlps.exchange.vocabulary import (
     sheet_is_skipped,
     vocabulary,
 )
+from mlps.rules.domain import Result, Risk
 
 
 @pytest.mark.parametrize(

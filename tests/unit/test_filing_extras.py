@@ -1,5 +1,5 @@
-"""The filing extras kept in the system profile (mlps.filing_details): what is written is exactly what
-mlps.report_data reads for the filing form, only its own part of the profile changes, and bad input is refused
+"""The filing extras kept in the system profile (mlps.rules.filing_details): what is written is exactly what
+mlps.services.report_data reads for the filing form, only its own part of the profile changes, and bad input is refused
 naming the row and column in both languages."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mlps.filing_details import (
+from mlps.adapters.reports import DataSurveyRow
+from mlps.rules.filing_details import (
     FilingDetailsError,
     apply_editor_state,
     clean_survey_rows,
@@ -18,8 +19,7 @@ from mlps.filing_details import (
     with_log_evidence,
     with_scenario,
 )
-from mlps.report_data import attachments_from_profile, data_survey_from_profile, scenario_from_profile
-from mlps.reports import DataSurveyRow
+from mlps.services.report_data import attachments_from_profile, data_survey_from_profile, scenario_from_profile
 
 OTHERS = {"profile": {"cloud_role": "customer"}, "overrides": [{"item_id": "L2-PES1-01"}], "log_evidence": "截图"}
 

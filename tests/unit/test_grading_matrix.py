@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from mlps.domain import HarmDegree, HarmObject, Judgement
-from mlps.grading import grade, matrix_table, parse_judgement
+from mlps.rules.domain import HarmDegree, HarmObject, Judgement
+from mlps.rules.grading import grade, matrix_table, parse_judgement
 
 C, S, N = HarmObject.CITIZENS, HarmObject.SOCIETY, HarmObject.NATION
 G, SE, ES = HarmDegree.GENERAL, HarmDegree.SERIOUS, HarmDegree.ESPECIALLY_SERIOUS
 
-# The matrix written out by hand from DOMAIN.md (identical in the 2008 and 2020 editions).
+# The matrix written out by hand from docs/domain.md (identical in the 2008 and 2020 editions).
 CELLS = [
     (C, G, 1), (C, SE, 2), (C, ES, 2),
     (S, G, 2), (S, SE, 3), (S, ES, 4),

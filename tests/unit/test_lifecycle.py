@@ -6,22 +6,22 @@ from datetime import date, datetime
 
 import pytest
 
-from mlps.domain import AssessmentKind, HarmDegree, HarmObject, Judgement, System
-from mlps.grading import grade
-from mlps.lifecycle import (
+from mlps.adapters.store.repository.assessments import Assessment as StoredAssessment
+from mlps.rules.domain import AssessmentKind, HarmDegree, HarmObject, Judgement, System
+from mlps.rules.grading import grade
+from mlps.rules.lifecycle import (
+    LifecycleFacts,
     apply_step,
     assessment_facts,
     blocking,
     build_lifecycle,
     check_step,
     clean_step,
-    lifecycles_from,
     open_assessments,
     organisation_lifecycles,
     step_status,
 )
-from mlps.obligations import Status, obligations_for
-from mlps.store.repository import Assessment as StoredAssessment
+from mlps.rules.obligations import Status, obligations_for
 
 CELL = {
     1: Judgement(HarmObject.CITIZENS, HarmDegree.GENERAL),
@@ -97,27 +97,15 @@ def test_another_systems_records_are_left_out():
     assert build_lifecycle(SIS, [], [other]).assessments == []
 
 
-def test_organisation_lifecycles_from_maps_and_from_a_source():
+def test_organisation_lifecycles_from_maps():
     oa = System(name="办公自动化系统", organisation_id=1, id=8)
     g = record(2, date(2026, 1, 5), 1)
-    lcs = organisation_lifecycles([SIS, oa], {7: [g]}, {}, {8: 90})
+    lcs = organisation_lifecycles([SIS, oa], LifecycleFacts({7: [g]}, {}, {8: 90}))
     assert [(lc.name, len(lc.gradings), lc.log_retention_days) for lc in lcs] == [
         ("学生信息管理系统", 1, None),
         ("办公自动化系统", 0, 90),
     ]
-
-    class Source:
-        def grading_history(self, system_id):
-            return [g] if system_id == 7 else []
-
-        def assessments(self, system_id):
-            return []
-
-        def log_retention(self, system_id):
-            return {7: 365}.get(system_id)
-
-    got = lifecycles_from(Source(), [SIS, oa])
-    assert [(lc.current_grading() is g, lc.log_retention_days) for lc in got] == [(True, 365), (False, None)]
+    assert lcs[0].current_grading() is g and lcs[1].current_grading() is None
 
 
 # --- steps --------------------------------------------------------------------------------------------------

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.cli import Run, run
 
 
-def mlps(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlps", *args], capture_output=True, text=True, cwd=ROOT, timeout=60)
+def mlps(*args: str) -> Run:
+    return run(*args)
 
 
 def by_kind(data: dict) -> dict:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlps.domain import AssessmentKind, HarmDegree, HarmObject, Judgement
-from mlps.grading import grade
-from mlps.obligations import (
+from mlps.rules.domain import AssessmentKind, HarmDegree, HarmObject, Judgement
+from mlps.rules.grading import grade
+from mlps.rules.obligations import (
     SETTINGS_FILE,
-    Assessment,
+    AssessmentDone,
     Change,
     Severity,
     Status,
@@ -21,11 +21,12 @@ from mlps.obligations import (
     exposure,
     load_settings,
     obligations_for,
-    official_is_workday,
     penalty_on,
     timeline,
     timeline_frame,
 )
+from mlps.rules.rulefiles import rule_file
+from mlps.rules.workdays import official_is_workday
 
 AGENCY, SELF = AssessmentKind.AGENCY, AssessmentKind.SELF
 CELL = {
@@ -137,8 +138,8 @@ def test_a_filed_and_assessed_level_3_system_is_green_with_the_evidence_that_clo
         filing_office="宜宾市公安局网安支队",
         filing_number="51150099999-26001",
         assessments=[
-            Assessment(AGENCY, date(2026, 6, 1), "测评报告 2026-018", "某测评机构"),
-            Assessment(SELF, date(2026, 6, 15)),
+            AssessmentDone(AGENCY, date(2026, 6, 1), "测评报告 2026-018", "某测评机构"),
+            AssessmentDone(SELF, date(2026, 6, 15)),
         ],
         log_evidence="日志审计系统配置截图",
     )
@@ -185,7 +186,7 @@ def test_an_overdue_level_3_assessment_makes_the_system_red():
         date(2024, 3, 1),
         expert_review_on=date(2024, 3, 4),
         filed_on=date(2024, 3, 10),
-        assessments=[Assessment(AGENCY, date(2025, 2, 1)), Assessment(SELF, date(2025, 6, 1))],
+        assessments=[AssessmentDone(AGENCY, date(2025, 2, 1)), AssessmentDone(SELF, date(2025, 6, 1))],
     )
     result = obligations_for(lc, date(2026, 3, 1))
     assess = result.get("agency_assessment")
@@ -200,7 +201,7 @@ def test_level_4_is_assessed_and_self_inspected_every_six_months():
         date(2025, 1, 10),
         expert_review_on=date(2025, 1, 13),
         filed_on=date(2025, 1, 20),
-        assessments=[Assessment(AGENCY, date(2025, 10, 1)), Assessment(SELF, date(2025, 12, 1))],
+        assessments=[AssessmentDone(AGENCY, date(2025, 10, 1)), AssessmentDone(SELF, date(2025, 12, 1))],
     )
     result = obligations_for(lc, date(2026, 3, 15))
     assert result.get("agency_assessment").due_on == date(2026, 4, 1)
@@ -322,7 +323,7 @@ def test_timeline_shows_the_next_twelve_months_with_recurring_duties_repeated():
         date(2026, 1, 12),
         expert_review_on=date(2026, 1, 13),
         filed_on=date(2026, 1, 16),
-        assessments=[Assessment(AGENCY, date(2026, 3, 1)), Assessment(SELF, date(2026, 4, 1))],
+        assessments=[AssessmentDone(AGENCY, date(2026, 3, 1)), AssessmentDone(SELF, date(2026, 4, 1))],
     )
     today = date(2026, 6, 1)
     entries = timeline([obligations_for(lc, today)], today)
@@ -360,7 +361,7 @@ def test_settings_carry_the_cadences_and_citations_of_domain_facts():
 
 
 def test_a_bad_settings_file_is_refused_naming_the_field(tmp_path: Path):
-    data = yaml.safe_load(SETTINGS_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(rule_file(SETTINGS_FILE).read_text(encoding="utf-8"))
     data["filing"]["mode"] = "lunar_days"
     target = tmp_path / "obligations.yaml"
     target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from mlps.catalogue import Item, load_catalogue
-from mlps.domain import ItemResult, Result, Risk
-from mlps.remediation import (
+from mlps.adapters.exchange.plan_xlsx import plan_xlsx
+from mlps.rules.catalogue import Item, load_catalogue
+from mlps.rules.domain import ItemResult, Result, Risk
+from mlps.rules.remediation import (
     RemediationError,
     RemediationTask,
     StatusEvent,
@@ -24,13 +25,12 @@ from mlps.remediation import (
     check_task_update,
     grade_target,
     plan_tasks,
-    plan_xlsx,
-    results_frame,
     suggest_minimal_set,
     what_if,
 )
-from mlps.risks import HighRiskCase, HighRiskCatalogue
-from mlps.scoring import score_assessment
+from mlps.rules.results import results_frame
+from mlps.rules.risks import HighRiskCase, HighRiskCatalogue
+from mlps.rules.scoring import score_assessment
 
 WEIGHT = {"key": 1.0, "important": 0.7, "general": 0.4}
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from mlps.domain import GradingRecord, HarmDegree, HarmObject, Judgement, Organisation, System
-from mlps.reports import build_expert_review_form, cjk_font, fonts
+from mlps.adapters.reports import build_expert_review_form, cjk_font, fonts
+from mlps.rules.domain import GradingRecord, HarmDegree, HarmObject, Judgement, Organisation, System
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
@@ -46,7 +46,7 @@ def test_the_debian_wqy_font_is_found_and_embedded(fresh_font):
 
 def test_without_a_truetype_font_the_cid_fallback_is_used_with_a_warning(fresh_font, monkeypatch, caplog):
     monkeypatch.setattr(fonts, "FONT_CANDIDATES", (("/nonexistent/font.ttc", 0),))
-    with caplog.at_level(logging.WARNING, logger="mlps.reports.fonts"):
+    with caplog.at_level(logging.WARNING, logger="mlps.adapters.reports.fonts"):
         info = cjk_font()
         pdf = _pdf()
     assert info.name == "STSong-Light" and not info.embedded

@@ -15,18 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from mlps.domain import (
-    AssessmentKind,
-    GradingRecord,
-    HarmDegree,
-    HarmObject,
-    Judgement,
-    Organisation,
-    Result,
-    Risk,
-    System,
-)
-from mlps.reports import (
+from mlps.adapters.reports import (
     AssessmentReportData,
     ControlPointScore,
     DataSurveyRow,
@@ -39,6 +28,17 @@ from mlps.reports import (
     build_expert_review_form,
     build_filing_form,
     build_grading_report,
+)
+from mlps.rules.domain import (
+    AssessmentKind,
+    GradingRecord,
+    HarmDegree,
+    HarmObject,
+    Judgement,
+    Organisation,
+    Result,
+    Risk,
+    System,
 )
 
 UNIT = "示例市第一中学"

@@ -9,8 +9,7 @@ from datetime import date
 import pytest
 from reportlab.platypus import Paragraph
 
-from mlps.domain import AssessmentKind, GradingRecord, HarmDegree, HarmObject, Judgement, Organisation, System
-from mlps.reports import (
+from mlps.adapters.reports import (
     AssessmentReportData,
     FilingEntry,
     ScenarioInfo,
@@ -20,8 +19,9 @@ from mlps.reports import (
     missing_filing_fields,
     missing_grading_report_fields,
 )
-from mlps.reports.layout import esc, styles
-from mlps.reports.texts import level_label, texts, tx
+from mlps.adapters.reports.layout import esc, styles
+from mlps.adapters.reports.texts import level_label, texts, tx
+from mlps.rules.domain import AssessmentKind, GradingRecord, HarmDegree, HarmObject, Judgement, Organisation, System
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -209,7 +209,7 @@ def test_bad_input_is_refused_with_a_message_naming_it():
 def test_control_point_rows_from_a_scoring_frame_turn_nan_into_no_score():
     import pandas as pd
 
-    from mlps.reports import ControlPointScore
+    from mlps.adapters.reports import ControlPointScore
 
     frame = pd.DataFrame(
         [

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from mlps.catalogue import load_catalogue
-from mlps.domain import Risk
-from mlps.risks import (
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import Risk
+from mlps.rules.risks import (
     DecisionKind,
     HighRiskError,
     RiskDecision,
@@ -21,10 +21,10 @@ from mlps.risks import (
     load_high_risk_cases,
     suggest_risk,
 )
-from mlps.scoring import score_assessment
+from mlps.rules.scoring import score_assessment
 from tests.conftest import ROOT
 
-BUNDLED = ROOT / "controls" / "high_risk.yaml"
+BUNDLED = ROOT / "mlps" / "controls" / "high_risk.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import math
 import pandas as pd
 import pytest
 
-from mlps.catalogue import Item, load_catalogue
-from mlps.domain import Result, Risk
-from mlps.scoring import ScoringInputError, score_assessment, score_many
-from mlps.scoring_methods import get_method
+from mlps.rules.catalogue import Item, load_catalogue
+from mlps.rules.domain import Result, Risk
+from mlps.rules.scoring import ScoringInputError, score_assessment, score_many
+from mlps.rules.scoring_methods import get_method
 
 WEIGHT = {"key": 1.0, "important": 0.7, "general": 0.4}
 

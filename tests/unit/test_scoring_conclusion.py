@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlps.domain import Risk
-from mlps.scoring_methods import RISK_RANK, conclude, grade_indices, load_scoring_config
+from mlps.rules.domain import Risk
+from mlps.rules.scoring_methods import RISK_RANK, conclude, grade_indices, load_scoring_config
 
 NONE: dict = {}
 LOW = {"L3-PES1-01": Risk.LOW}

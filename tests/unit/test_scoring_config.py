@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlps.catalogue import load_catalogue
-from mlps.domain import Risk
-from mlps.scoring_methods import (
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import Risk
+from mlps.rules.scoring_methods import (
     CATEGORY_ORDER,
     TECHNICAL_CATEGORIES,
     ScoringConfigError,
@@ -20,7 +20,7 @@ from mlps.scoring_methods import (
 )
 from tests.conftest import ROOT
 
-BUNDLED = ROOT / "controls" / "scoring_methods.yaml"
+BUNDLED = ROOT / "mlps" / "controls" / "scoring_methods.yaml"
 
 
 def test_category_order_and_kinds_agree_with_the_taxonomy():

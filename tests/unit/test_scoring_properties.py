@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlps.catalogue import Item
-from mlps.scoring import score_assessment, score_many
+from mlps.rules.catalogue import Item
+from mlps.rules.scoring import score_assessment, score_many
 
 CATEGORIES = ["PES", "CNS", "ABS", "CES", "SMC", "PSS", "ORS", "HRS", "CMS", "MMS"]
 TIERS = {"key": 1.0, "important": 0.7, "general": 0.4}

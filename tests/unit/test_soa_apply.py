@@ -1,4 +1,4 @@
-"""Applying the statement of applicability to an assessment (mlps.soa_apply): inherited and not-applicable items
+"""Applying the statement of applicability to an assessment (mlps.rules.soa_apply): inherited and not-applicable items
 become "not applicable" with the reason as the record; what an assessor recorded is never overwritten; the
 assessment report prints the statement as its appendix."""
 
@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from mlps import demo
-from mlps import report_data as rd
-from mlps.applicability import (
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.db import open_store
+from mlps.rules.applicability import (
     CloudPlatform,
     CloudRole,
     Override,
@@ -21,11 +21,11 @@ from mlps.applicability import (
     profile_to_dict,
     statement_of_applicability,
 )
-from mlps.catalogue import load_catalogue
-from mlps.domain import ItemResult, Result
-from mlps.soa_apply import applicability_rows, plan_soa_results, saved_statement
-from mlps.store import repository as repo
-from mlps.store.db import open_store
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import ItemResult, Result
+from mlps.rules.soa_apply import applicability_rows, plan_soa_results, saved_statement
+from mlps.services import demo
+from mlps.services import report_data as rd
 
 PLATFORM = CloudPlatform(name="青云政务云", level=3, filing_number="51010099001-00042")
 ON_CLOUD = SystemProfile(cloud_role=CloudRole.CUSTOMER, cloud_platform=PLATFORM)

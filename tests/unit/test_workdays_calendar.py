@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from mlps.workdays import add_calendar_days, add_months, add_working_days, is_working_day, official_is_workday
+from mlps.rules.workdays import add_calendar_days, add_months, add_working_days, is_working_day, official_is_workday
 
 
 def test_ten_working_days_across_national_day_2025_count_both_make_up_days():

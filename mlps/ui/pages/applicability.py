@@ -2,7 +2,7 @@
 and keep its statement of applicability (every item applicable / not applicable / inherited, with the reason).
 
 The profile and the user's adjustments are stored per system as {"profile": ..., "overrides": [...]}
-(Workspace.system_profile); the system's extensions are System.extensions. Every rule is in mlps.applicability:
+(Workspace.system_profile); the system's extensions are System.extensions. Every rule is in mlps.rules.applicability:
 this page reads, draws and saves.
 """
 
@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from mlps.applicability import (
+from mlps.adapters.exchange.soa_xlsx import statement_xlsx
+from mlps.i18n import t
+from mlps.rules.applicability import (
     LEVELS,
     STATUS_WORDS,
     CloudPlatform,
@@ -31,10 +33,8 @@ from mlps.applicability import (
     profile_from_dict,
     profile_to_dict,
     statement_of_applicability,
-    statement_xlsx,
 )
-from mlps.domain import Risk, System
-from mlps.i18n import t
+from mlps.rules.domain import Risk, System
 from mlps.ui.common import catalogue, lang, lang_key, remember, tr
 from mlps.ui.context import in_view, ws
 from mlps.ui.safe import one_line

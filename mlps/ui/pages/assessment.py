@@ -11,11 +11,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from mlps.catalogue import Item
-from mlps.domain import ItemResult, Result, Risk
 from mlps.i18n import pick, t
-from mlps.risks import suggest_risk
-from mlps.store import repository as repo
+from mlps.rules.catalogue import Item
+from mlps.rules.domain import Assessment, ItemResult, Result, Risk
+from mlps.rules.errors import ConflictError, UploadRejected
+from mlps.rules.risks import suggest_risk
+from mlps.rules.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, settings, ws
 from mlps.ui.excel_panel import excel_panel
@@ -23,7 +24,6 @@ from mlps.ui.safe import one_line
 from mlps.ui.score_panel import live_score
 from mlps.ui.soa_panel import soa_panel
 from mlps.ui.widgets import assessment_report_button
-from mlps.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 
 RESULTS = [Result.CONFORM, Result.PARTIAL, Result.NONCONFORM, Result.NA, Result.NOT_ASSESSED]
 RISKS = [None, Risk.HIGH, Risk.MEDIUM, Risk.LOW]
@@ -37,7 +37,7 @@ def _result_label(value: str, lg: str) -> str:
     return t(f"result.{value}", lg)
 
 
-def _choose_assessment(system) -> repo.Assessment | None:
+def _choose_assessment(system) -> Assessment | None:
     assessments = ws().assessments(system.id)
     lg = lang()
     if assessments:
@@ -61,7 +61,7 @@ def _choose_assessment(system) -> repo.Assessment | None:
     return by_id[chosen] if assessments else None
 
 
-def _start_form(system, previous: list[repo.Assessment]) -> None:
+def _start_form(system, previous: list[Assessment]) -> None:
     cat = catalogue()
     lg = lang()
     if system.level is None:
@@ -98,7 +98,7 @@ def _start_form(system, previous: list[repo.Assessment]) -> None:
             st.rerun()
 
 
-def _progress_panel(items: list[Item], results: list[ItemResult], assessment: repo.Assessment) -> None:
+def _progress_panel(items: list[Item], results: list[ItemResult], assessment: Assessment) -> None:
     p = progress(items, results)
     st.progress(p.share, text=tr("as.progress", assessed=p.assessed, applicable=p.applicable, na=p.not_applicable))
     cols = st.columns(4)
@@ -177,7 +177,7 @@ def _bulk(assessment_id: int, obj: str, item_ids: list[str], table_key: str) -> 
     if c2.button(tr("as.bulk_apply"), type="primary", key=f"as_bulk_apply_{assessment_id}"):
         try:
             n = ws().bulk_set_result(assessment_id, item_ids, Result(value), obj)
-        except repo.ConflictError as exc:
+        except ConflictError as exc:
             st.error(tr("as.conflict", who=one_line(exc.changed_by), when=_when(exc.changed_at)))
             return
         st.session_state[table_key] = st.session_state.get(table_key, 0) + 1
@@ -283,7 +283,7 @@ def _save(assessment_id: int, item_id: str, obj: str, version: int, values: dict
     try:
         saved = ws().save_result(assessment_id, item_id, expected_version=version,
                                  assessed_object=obj, **values)  # fmt: skip
-    except repo.ConflictError as exc:
+    except ConflictError as exc:
         st.session_state["as_conflict"] = {
             "key": key, "who": exc.changed_by, "when": _when(exc.changed_at), "values": values,
             "theirs": exc.current.record if exc.current else "",
@@ -335,10 +335,10 @@ def _attachments(current: ItemResult | None, assessment_id: int, item: Item, obj
                     else ws().save_result(assessment_id, item.id, expected_version=0, assessed_object=obj).id
                 )
                 ws().attach(result_id, data, upload.name, max_bytes=limit)
-            except repo.UploadRejected as exc:
+            except UploadRejected as exc:
                 st.error(tr("as.upload_rejected", error=one_line(exc)))
                 return
-            except repo.ConflictError as exc:
+            except ConflictError as exc:
                 st.error(tr("as.conflict", who=one_line(exc.changed_by), when=_when(exc.changed_at)))
                 return
             st.session_state[f"up_nonce_{base}"] = nonce + 1

@@ -12,16 +12,16 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from mlps import grading as gr
-from mlps.domain import GradingRecord, HarmDegree, HarmObject, Judgement, System
 from mlps.i18n import LANGUAGES, pick, t
-from mlps.lifecycle import STEPS, blocking, build_lifecycle, check_step, step_status
-from mlps.obligations import filing_deadline, load_settings, validate_lifecycle
+from mlps.rules import grading as gr
+from mlps.rules.domain import GradingRecord, HarmDegree, HarmObject, Judgement, System
+from mlps.rules.lifecycle import STEPS, blocking, build_lifecycle, check_step, step_status
+from mlps.rules.obligations import filing_deadline, load_settings, validate_lifecycle
+from mlps.rules.wizard import OverrideReasonRequired, Suggestion, Wizard, choose, load_wizard
 from mlps.ui.common import lang, lang_key, remember, tr
 from mlps.ui.context import actor, in_view, ws
 from mlps.ui.filing_details import filing_details_section
 from mlps.ui.safe import md_escape, one_line
-from mlps.wizard import OverrideReasonRequired, Suggestion, Wizard, choose, load_wizard
 
 MIN_DATE = date(2000, 1, 1)
 FLASH = "gr_flash"

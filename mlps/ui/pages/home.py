@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mlps.lifecycle import lifecycles_from
-from mlps.obligations import Severity, exposure, obligations_for
+from mlps.rules.obligations import Severity, exposure, obligations_for
+from mlps.services.lifecycles import lifecycles
 from mlps.ui.common import lang, tr
 from mlps.ui.context import in_view, select_system, ws
 from mlps.ui.safe import one_line
@@ -17,13 +17,13 @@ def _start_grading(system_id: int) -> None:
 
 
 def _exposure_banner(w, systems: list) -> None:
-    """The organisation's legal exposure (mlps.obligations.exposure): red when a level >= 2 system is not graded,
+    """The organisation's legal exposure (mlps.rules.obligations.exposure): red when a level >= 2 system is not graded,
     not filed or not assessed in time, with the Yibin case and a button to start grading."""
     if not systems:
         return
     today = w.today()
     judged = []
-    for lc in lifecycles_from(w, systems):
+    for lc in lifecycles(w, systems):
         try:
             judged.append(obligations_for(lc, today))
         except ValueError:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mlps.charts import obligations_timeline
-from mlps.domain import Organisation, System
+from mlps.adapters.charts import obligations_timeline
 from mlps.i18n import pick
-from mlps.lifecycle import lifecycles_from, open_assessments
-from mlps.obligations import (
+from mlps.rules.domain import Organisation, System
+from mlps.rules.lifecycle import open_assessments
+from mlps.rules.obligations import (
     STATUS_NAMES,
     Exposure,
     ObligationSettings,
@@ -29,6 +29,7 @@ from mlps.obligations import (
     timeline,
     timeline_frame,
 )
+from mlps.services.lifecycles import lifecycles
 from mlps.ui.common import lang, tr
 from mlps.ui.context import in_view, ws
 from mlps.ui.safe import one_line
@@ -264,7 +265,7 @@ def render() -> None:
         return
     st.caption(tr("obligations.intro", today=today.isoformat()))
     judged: list[SystemObligations] = []
-    for lc in lifecycles_from(w, systems):
+    for lc in lifecycles(w, systems):
         try:
             judged.append(obligations_for(lc, today, settings))
         except ValueError as exc:

@@ -2,7 +2,7 @@
 risks and overdue obligations, worst first, with a chart of scores by system; then the dashboard of the system
 in view (score card, categories, control-point heat map, problems by risk, coverage) and its trend.
 
-The rules live in mlps.portfolio, mlps.scoring and mlps.charts; the page reads the organisation in a handful
+The rules live in mlps.rules.portfolio, mlps.rules.scoring and mlps.adapters.charts; the page reads the organisation
 of queries (Workspace.portfolio) and draws.
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mlps import charts
+from mlps.adapters import charts
 from mlps.i18n import t
-from mlps.portfolio import portfolio_table, trend_table
-from mlps.scoring import score_assessment
-from mlps.scoring_methods import load_scoring_config
-from mlps.store import repository as repo
+from mlps.rules.errors import NotFound
+from mlps.rules.portfolio import portfolio_table, trend_table
+from mlps.rules.scoring import score_assessment
+from mlps.rules.scoring_methods import load_scoring_config
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, ws
 
@@ -26,9 +26,10 @@ PLOT_CONFIG = {"displayModeBar": False}
 def _overdue(data) -> tuple[dict[int, int | None] | None, bool]:
     """Overdue obligations per system, or None when the lifecycle module is not installed."""
     try:
-        from mlps.portfolio import overdue_counts
+        from mlps.rules.lifecycle import organisation_lifecycles
+        from mlps.rules.portfolio import overdue_counts
 
-        return overdue_counts(data.systems, data.gradings, data.assessments, data.log_retention, ws().today()), True
+        return overdue_counts(organisation_lifecycles(data.systems, data.lifecycle_facts()), ws().today()), True
     except ImportError:
         return None, False
 
@@ -191,7 +192,7 @@ def render() -> None:
         st.divider()
         try:
             _dashboard(system, data)
-        except repo.NotFound:
+        except NotFound:
             st.info(tr("portfolio.no_assessment"))
 
 

@@ -2,7 +2,7 @@
 close them with evidence (and update the item results), see what a set of tasks would score, the smallest set
 that reaches a target, the burn-down, and export the plan to Excel.
 
-The rules live in mlps.remediation; this page draws them. Every save goes to the database at once; a task
+The rules live in mlps.rules.remediation; this page draws them. Every save goes to the database at once; a task
 saved by someone else meanwhile is refused with who and when, and the user's text stays in the form.
 """
 
@@ -13,9 +13,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from mlps import charts
+from mlps.adapters import charts
+from mlps.adapters.exchange.plan_xlsx import plan_xlsx
 from mlps.i18n import t
-from mlps.remediation import (
+from mlps.rules.domain import Assessment
+from mlps.rules.errors import ConflictError
+from mlps.rules.remediation import (
     Grouping,
     RemediationError,
     RemediationTask,
@@ -26,15 +29,13 @@ from mlps.remediation import (
     plan_rows,
     plan_summary,
     plan_tasks,
-    plan_xlsx,
-    results_frame,
     results_to_close,
     suggest_minimal_set,
     what_if,
 )
-from mlps.scoring import ScoreResult, score_assessment
-from mlps.scoring_methods import load_scoring_config
-from mlps.store import repository as repo
+from mlps.rules.results import results_frame
+from mlps.rules.scoring import ScoreResult, score_assessment
+from mlps.rules.scoring_methods import load_scoring_config
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, ws
 
@@ -55,7 +56,7 @@ def _category_names(lg: str) -> dict[str, str]:
     return {c: v[lg] for c, v in catalogue().taxonomy.categories.items()}
 
 
-def _choose_assessment(system) -> repo.Assessment | None:
+def _choose_assessment(system) -> Assessment | None:
     assessments = ws().assessments(system.id)
     if not assessments:
         st.info(tr("remediation.no_assessment"))
@@ -96,7 +97,7 @@ def _card(score: ScoreResult, lg: str) -> None:
         st.caption(tr("score.official_note"))
 
 
-def _generate(assessment: repo.Assessment, score: ScoreResult, items, frame: pd.DataFrame, tasks) -> None:
+def _generate(assessment: Assessment, score: ScoreResult, items, frame: pd.DataFrame, tasks) -> None:
     lg = lang()
     box = st.expander(tr("remediation.generate_box"), expanded=False) if tasks else st.container(border=True)
     with box:
@@ -116,7 +117,7 @@ def _generate(assessment: repo.Assessment, score: ScoreResult, items, frame: pd.
                 return
             try:
                 made = ws().create_remediation_tasks(assessment.id, drafts)
-            except repo.ConflictError:
+            except ConflictError:
                 st.error(tr("remediation.conflict", who="?", when="?"))
                 return
             st.toast(tr("remediation.generated", n=len(made)))
@@ -202,7 +203,7 @@ def _task_editor(task: RemediationTask, assessment_id: int, results) -> None:
 def _save(task: RemediationTask, version: int, changes: dict, base: str, seen_key: str) -> None:
     try:
         saved = ws().update_remediation_task(task.id, expected_version=version, **changes)
-    except repo.ConflictError as exc:
+    except ConflictError as exc:
         st.session_state["rem_conflict"] = {"key": base, "who": exc.changed_by, "when": _when(exc.changed_at)}
         st.rerun()
     except (RemediationError, ValueError) as exc:
@@ -236,7 +237,7 @@ def _closing_offer(task: RemediationTask, assessment_id: int, results) -> None:
         try:
             ws().save_result(assessment_id, r.item_id, expected_version=r.version, assessed_object=r.assessed_object,
                              result="conform", risk=None, record=record)  # fmt: skip
-        except repo.ConflictError as exc:
+        except ConflictError as exc:
             st.error(tr("remediation.result_conflict", item=r.item_id, who=exc.changed_by, when=_when(exc.changed_at)))
             return
         done += 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mlps.catalogue import CatalogueError, Item, counts_by_category, level_change, search_items
 from mlps.i18n import pick, t
+from mlps.rules.catalogue import CatalogueError, Item, counts_by_category, level_change, search_items
 from mlps.ui.common import catalogue, lang, lang_key, remember, tr
 
 

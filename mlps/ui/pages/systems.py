@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from mlps.catalogue import load_catalogue
-from mlps.domain import Organisation, System
 from mlps.i18n import t
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import Organisation, System
 from mlps.ui.common import lang, tr
 from mlps.ui.context import in_view, select_organisation, select_system, ws
 from mlps.ui.safe import one_line

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mlps.auth import Role
 from mlps.i18n import t
+from mlps.rules.auth import Role
 from mlps.ui.common import lang, tr
 from mlps.ui.context import in_view, ws
 from mlps.ui.safe import one_line

@@ -1,7 +1,7 @@
 """Workbooks for the Excel round-trip tests, built with openpyxl at test time (no binaries committed).
 
 `workbook()` writes sheets given as lists of rows; `agency_workbook()` is shaped like the workbooks agencies keep
-(DOMAIN.md): one sheet per assessed object, a title row above the header, items named by control point and
+(docs/domain.md): one sheet per assessed object, a title row above the header, items named by control point and
 letter, no id column, merged category and control-point cells, Chinese result words, and a notes sheet.
 """
 
@@ -28,7 +28,7 @@ def workbook(sheets: dict[str, Sequence[Sequence[object]]], merges: dict[str, li
     return buffer.getvalue()
 
 
-# The rows of the agency workbook, with the ids a level-3 catalogue gives them (counted by hand from DOMAIN.md:
+# The rows of the agency workbook, with the ids a level-3 catalogue gives them (counted by hand from docs/domain.md:
 # PES 物理位置选择 a-b = 01-02, 物理访问控制 a = 03, 电力供应 a-c = 18-20; CES 身份鉴别 a-d = 01-04,
 # 访问控制 a-g = 05-11, 安全审计 = 12-15, 入侵防范 a-f = 17-22 (16 does not exist); PSS 安全策略 a = 01,
 # 管理制度 a-c = 02-04).

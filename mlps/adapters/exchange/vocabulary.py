@@ -1,0 +1,308 @@
+"""The words of the Excel round-trip, loaded from controls/exchange.yaml: header synonyms, value words, labels and
+the bilingual messages of an import plan, with the normalisation every comparison goes through.
+
+$MLPS_CONTROLS_DIR/exchange.yaml replaces the bundled file when that folder has one (as for the catalogue)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlps.rules.catalogue import Taxonomy
+from mlps.rules.domain import RESULT_WORDS, Result, Risk
+from mlps.rules.rulefiles import rule_file
+
+VOCABULARY_FILE = "exchange.yaml"
+LANGS = ("zh", "en")
+FIELDS = (
+    "id",
+    "item",
+    "control_point",
+    "category",
+    "scope",
+    "result",
+    "record",
+    "risk",
+    "risk_reason",
+    "methods",
+    "evidence_date",
+    "assessed_object",
+    "ignore",
+)
+_SPACE = re.compile(r"[\s*]+")
+# A header may carry a hint after the name: "符合情况（符合/不符合）", "Result (conform…)", "安全类/层面".
+_HINT_START = re.compile(r"[^\w]")
+
+
+def norm(text: Any) -> str:
+    """The comparison form of a cell: NFKC (full-width to half-width), no whitespace or '*', casefolded."""
+    if text is None:
+        return ""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
+
+
+def vocabulary_path() -> Path:
+    return rule_file(VOCABULARY_FILE)
+
+
+def vocabulary() -> dict[str, Any]:
+    return _load(str(vocabulary_path()))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> dict[str, Any]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    for key, entry in data["messages"].items():  # every message exists in both languages
+        if set(entry) != set(LANGS) or not all(str(entry[lang]).strip() for lang in LANGS):
+            raise ValueError(f"{VOCABULARY_FILE}: message '{key}' needs non-empty zh and en texts")
+    unknown = set(data["header_synonyms"]) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"{VOCABULARY_FILE}: header_synonyms has unknown field(s) {sorted(unknown)}")
+    return data
+
+
+def _header_index() -> tuple[dict[str, str], list[tuple[str, str]]]:
+    return _header_index_of(str(vocabulary_path()))
+
+
+@lru_cache(maxsize=4)
+def _header_index_of(path: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    exact: dict[str, str] = {}
+    for name, words in _load(path)["header_synonyms"].items():
+        for word in words:
+            exact.setdefault(norm(word), name)
+    by_length = sorted(exact.items(), key=lambda kv: -len(kv[0]))
+    return exact, by_length
+
+
+def match_header(text: Any) -> str | None:
+    """The field a header cell names (one of FIELDS), or None. Exact synonyms first, then the longest synonym
+    the header starts with when what follows is a hint in brackets or after a separator."""
+    key = norm(text)
+    if not key:
+        return None
+    exact, by_length = _header_index()
+    if key in exact:
+        return exact[key]
+    for word, name in by_length:
+        if key.startswith(word) and _HINT_START.match(key[len(word)]):
+            return name
+    return None
+
+
+def _result_index() -> dict[str, Result]:
+    return _result_index_of(str(vocabulary_path()))
+
+
+@lru_cache(maxsize=4)
+def _result_index_of(path: str) -> dict[str, Result]:
+    index = {norm(word): result for word, result in RESULT_WORDS.items() if word}
+    for code, words in _load(path)["result_words"].items():
+        for word in words:
+            index[norm(word)] = Result(code)
+    return index
+
+
+def parse_result_word(value: Any) -> Result | None:
+    """A result from a cell (Chinese or English words; blank = not assessed); None when it is no result word."""
+    key = norm(value)
+    if not key:
+        return Result.NOT_ASSESSED
+    return _result_index().get(key)
+
+
+def result_label(result: Result, lang: str) -> str:
+    """The word our export writes for a result: Chinese (符合 …) or English (Conforms …)."""
+    words = vocabulary()["result_words"][result.value]
+    return words[1] if lang == "zh" else words[0]
+
+
+def _risk_index() -> dict[str, Risk]:
+    return {norm(word): Risk(code) for code, words in vocabulary()["risk_words"].items() for word in words}
+
+
+def parse_risk_word(value: Any) -> tuple[bool, Risk | None]:
+    """(ok, risk): blank is (True, None); an unknown word is (False, None)."""
+    key = norm(value)
+    if not key:
+        return True, None
+    risk = _risk_index().get(key)
+    return risk is not None, risk
+
+
+def risk_label(risk: Risk | None, lang: str) -> str:
+    if risk is None:
+        return ""
+    words = vocabulary()["risk_words"][risk.value]
+    return words[1] if lang == "zh" else words[0]
+
+
+def _names_index(codes: dict[str, dict[str, Any]], aliases: dict[str, list[str]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for code, names in codes.items():
+        for word in (code, names.get("zh", ""), names.get("en", ""), *aliases.get(code, [])):
+            if word:
+                index.setdefault(norm(word), code)
+    return index
+
+
+def category_index(taxonomy: Taxonomy) -> dict[str, str]:
+    """Normalised category words (code, zh, en and the aliases agencies write) -> category code."""
+    return _names_index(taxonomy.categories, vocabulary()["category_aliases"])
+
+
+def scope_index(taxonomy: Taxonomy) -> dict[str, str]:
+    """Normalised extension words -> scope code ('general', 'cloud' …)."""
+    return _names_index(taxonomy.scopes, vocabulary()["scope_aliases"])
+
+
+def method_index(taxonomy: Taxonomy) -> dict[str, str]:
+    return _names_index(taxonomy.methods, {})
+
+
+def control_point_aliases() -> list[dict[str, str]]:
+    return list(vocabulary()["control_point_aliases"])
+
+
+def sheet_is_skipped(title: str) -> bool:
+    """A sheet that holds no results by its name: 说明, 汇总表, 填写说明…, Cover, Summary (2024) … Chinese words
+    count as a prefix; English ones must be the whole name or be followed by a non-letter ("Info" but not
+    "Infoblox DNS", which may well be an assessed object)."""
+    key = norm(title)
+    for word in map(norm, vocabulary()["skip_sheets"]):
+        if key == word:
+            return True
+        if key.startswith(word) and (not word.isascii() or not key[len(word)].isalpha()):
+            return True
+    return False
+
+
+def sheet_is_generic(title: str) -> bool:
+    """A sheet name that names no assessed object (Sheet1, 测评结果 …): its results belong to the whole system."""
+    key = norm(title)
+    if re.fullmatch(r"sheet\d*", key):
+        return True
+    return key in {norm(w) for w in vocabulary()["generic_sheets"]}
+
+
+def export_text(key: str, lang: str) -> str:
+    """A label of our export: 'info_sheet', 'results_sheet', 'title' or a key under export.labels."""
+    export = vocabulary()["export"]
+    entry = export.get(key) or export["labels"][key]
+    return entry["zh" if lang == "zh" else "en"]
+
+
+def level_name(level: int, lang: str) -> str:
+    return vocabulary()["export"]["level_names"][level]["zh" if lang == "zh" else "en"]
+
+
+def kind_name(kind: str, lang: str) -> str:
+    entry = vocabulary()["export"]["kinds"].get(str(kind))
+    return entry["zh" if lang == "zh" else "en"] if entry else str(kind)
+
+
+def export_marker() -> str:
+    return vocabulary()["export"]["marker"]
+
+
+def export_columns() -> list[dict[str, Any]]:
+    return list(vocabulary()["export_columns"])
+
+
+def field_label(name: str, lang: str) -> str:
+    """How a message names a column the file lacks: our export header, e.g. 符合情况 / Result."""
+    for col in vocabulary()["export_columns"]:
+        if col["field"] == name:
+            return col["zh" if lang == "zh" else "en"]
+    return name
+
+
+# ---------------------------------------------------------------- messages
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in an imported workbook: where it is (sheet, 1-based row, column letter and the header text
+    there) and what is wrong, in Chinese and English. File-level problems have no sheet; sheet-level no row."""
+
+    code: str
+    message_zh: str
+    message_en: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""  # column letter, e.g. "F"
+    header: str = ""  # the header text of that column in the file, e.g. "符合情况"
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+    def where(self, lang: str = "zh") -> str:
+        """'工作表“机房”，第 5 行，F 列（符合情况）' / "sheet '机房', row 5, column F (符合情况)"."""
+        parts = []
+        col = f"{self.column} ({self.header})" if self.column and self.header else self.column
+        if lang == "zh":
+            if self.sheet:
+                parts.append(f"工作表“{self.sheet}”")
+            if self.row is not None:
+                parts.append(f"第 {self.row} 行")
+            if col:
+                parts.append(f"{self.column} 列（{self.header}）" if self.header else f"{self.column} 列")
+            return "，".join(parts)
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if col:
+            parts.append(f"column {col}")
+        return ", ".join(parts)
+
+    def as_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "header": self.header,
+            "code": self.code,
+            "where": self.where(lang),
+            "message": self.message(lang),
+        }
+
+
+@dataclass(frozen=True)
+class Both:
+    """A message parameter that differs by language (a column's name, a list of extensions)."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def issue(code: str, *, sheet: str = "", row: int | None = None, column: str = "", header: str = "", **params) -> Issue:
+    """An Issue with both messages filled from controls/exchange.yaml; `Both` parameters give each language its word."""
+    entry = vocabulary()["messages"][code]
+
+    def values(lang: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"sheet": sheet, "row": row}
+        for key, value in params.items():
+            out[key] = (value.zh if lang == "zh" else value.en) if isinstance(value, Both) else value
+        return out
+
+    return Issue(
+        code=code,
+        message_zh=str(entry["zh"]).format(**values("zh")),
+        message_en=str(entry["en"]).format(**values("en")),
+        sheet=sheet,
+        row=row,
+        column=column,
+        header=header,
+        params=params,
+    )

@@ -1,0 +1,379 @@
+"""Assessments and their item results: optimistic locking on every save, bulk updates and imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from mlps.adapters.store.models import (
+    AssessmentRow,
+    AttachmentRow,
+    ItemResultRow,
+    SystemRow,
+)
+from mlps.adapters.store.repository.audit import _audit, _snapshot, check_lengths, now
+from mlps.rules.domain import (
+    Assessment,
+    ItemResult,
+    Result,
+    Risk,
+)
+from mlps.rules.errors import ConflictError, NotFound
+
+# ---------------------------------------------------------------- assessments
+
+
+
+def _assessment(row: AssessmentRow) -> Assessment:
+    return Assessment(
+        id=row.id,
+        system_id=row.system_id,
+        level=row.level,
+        extensions=tuple(row.extensions or ()),
+        catalogue_version=row.catalogue_version,
+        kind=row.kind,
+        status=row.status,
+        started_on=row.started_on,
+        completed_on=row.completed_on,
+        title=row.title,
+        baseline_of=row.baseline_of,
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
+def start_assessment(
+    sm: sessionmaker,
+    system_id: int,
+    level: int,
+    extensions: Iterable[str],
+    catalogue_version: str,
+    user: str,
+    *,
+    kind: str = "self",
+    started_on: date | None = None,
+    title: str = "",
+    baseline_from: int | None = None,
+    valid_item_ids: set[str] | None = None,
+) -> Assessment:
+    """Open a new assessment. With `baseline_from`, copy that assessment's results and evidence (for the items
+    that still apply) as a starting point, each marked for review."""
+    if level not in (1, 2, 3, 4):
+        raise ValueError("an assessment covers levels 1 to 4 (level 5 has no public requirements)")
+    if kind not in ("self", "agency"):
+        raise ValueError("kind is self or agency")
+    check_lengths(AssessmentRow, {"title": title}, "assessment")
+    with sm.begin() as s:
+        if s.get(SystemRow, system_id) is None:
+            raise NotFound(f"system {system_id}")
+        row = AssessmentRow(
+            system_id=system_id,
+            level=level,
+            extensions=list(extensions),
+            catalogue_version=catalogue_version,
+            kind=kind,
+            started_on=started_on or date.today(),
+            title=title,
+            baseline_of=baseline_from,
+            created_by=user,
+            created_at=now(),
+        )
+        s.add(row)
+        s.flush()
+        copied = 0
+        if baseline_from is not None:
+            old = s.scalars(select(ItemResultRow).where(ItemResultRow.assessment_id == baseline_from))
+            stamp = now()
+            for r in old:
+                if valid_item_ids is not None and r.item_id not in valid_item_ids:
+                    continue
+                new = ItemResultRow(
+                    assessment_id=row.id,
+                    item_id=r.item_id,
+                    assessed_object=r.assessed_object,
+                    result=r.result,
+                    record=r.record,
+                    methods=list(r.methods or []),
+                    evidence_date=r.evidence_date,
+                    risk=r.risk,
+                    risk_reason=r.risk_reason,
+                    needs_review=True,
+                    updated_by=user,
+                    updated_at=stamp,
+                    version=1,
+                )
+                s.add(new)
+                s.flush()
+                for a in s.scalars(select(AttachmentRow).where(AttachmentRow.result_id == r.id)):
+                    s.add(
+                        AttachmentRow(
+                            result_id=new.id,
+                            sha256=a.sha256,
+                            original_name=a.original_name,
+                            uploaded_by=a.uploaded_by,
+                            uploaded_at=a.uploaded_at,
+                        )
+                    )
+                copied += 1
+        after = _snapshot(row) | {"copied_results": copied}
+        _audit(s, user, "assessment", row.id, "create", None, after)
+        return _assessment(row)
+
+
+def list_assessments(sm: sessionmaker, system_id: int | None = None) -> list[Assessment]:
+    """Newest first."""
+    with sm() as s:
+        q = select(AssessmentRow).order_by(AssessmentRow.id.desc())
+        if system_id is not None:
+            q = q.where(AssessmentRow.system_id == system_id)
+        return [_assessment(r) for r in s.scalars(q)]
+
+
+def get_assessment(sm: sessionmaker, assessment_id: int) -> Assessment:
+    with sm() as s:
+        row = s.get(AssessmentRow, assessment_id)
+        if row is None:
+            raise NotFound(f"assessment {assessment_id}")
+        return _assessment(row)
+
+
+def set_assessment_status(sm: sessionmaker, assessment_id: int, status: str, user: str) -> Assessment:
+    if status not in ("in_progress", "completed"):
+        raise ValueError("status is in_progress or completed")
+    with sm.begin() as s:
+        row = s.get(AssessmentRow, assessment_id)
+        if row is None:
+            raise NotFound(f"assessment {assessment_id}")
+        before = {"status": row.status}
+        row.status = status
+        row.completed_on = date.today() if status == "completed" else None
+        _audit(s, user, "assessment", assessment_id, "status", before, {"status": status})
+        return _assessment(row)
+
+
+# ---------------------------------------------------------------- item results
+
+
+def _result(row: ItemResultRow, attachments: list[str] | None = None) -> ItemResult:
+    return ItemResult(
+        id=row.id,
+        item_id=row.item_id,
+        assessed_object=row.assessed_object,
+        result=Result(row.result),
+        record=row.record,
+        methods=tuple(row.methods or ()),
+        evidence_date=row.evidence_date,
+        risk=Risk(row.risk) if row.risk else None,
+        risk_reason=row.risk_reason,
+        needs_review=row.needs_review,
+        updated_by=row.updated_by,
+        updated_at=row.updated_at,
+        version=row.version,
+        attachments=attachments or [],
+    )
+
+
+def results(sm: sessionmaker, assessment_id: int) -> list[ItemResult]:
+    """Every recorded result of an assessment (items never touched have no row: they are not assessed)."""
+    with sm() as s:
+        rows = list(
+            s.scalars(
+                select(ItemResultRow)
+                .where(ItemResultRow.assessment_id == assessment_id)
+                .order_by(ItemResultRow.item_id, ItemResultRow.assessed_object)
+            )
+        )
+        att: dict[int, list[str]] = {}
+        if rows:
+            q = select(AttachmentRow.result_id, AttachmentRow.sha256).join(
+                ItemResultRow, ItemResultRow.id == AttachmentRow.result_id
+            )
+            for rid, sha in s.execute(q.where(ItemResultRow.assessment_id == assessment_id)):
+                att.setdefault(rid, []).append(sha)
+        return [_result(r, att.get(r.id)) for r in rows]
+
+
+RESULT_FIELDS = ("result", "record", "methods", "evidence_date", "risk", "risk_reason", "needs_review")
+
+
+def _store_value(name: str, value):
+    if name in ("result", "risk") and value is not None:
+        return value.value if hasattr(value, "value") else str(value)
+    if name == "methods":
+        return list(value or ())
+    return value
+
+
+def save_result(
+    sm: sessionmaker,
+    assessment_id: int,
+    item_id: str,
+    user: str,
+    *,
+    expected_version: int,
+    assessed_object: str = "",
+    **changes,
+) -> ItemResult:
+    """Save changes to one item's result on one assessed object.
+
+    `expected_version` is the version the user's screen showed (0 when there was no record yet). If the record
+    has moved on since, nothing is written and ConflictError says who changed it and when.
+    """
+    unknown = set(changes) - set(RESULT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a result field: {', '.join(sorted(unknown))}")
+    values = {k: _store_value(k, v) for k, v in changes.items()}
+    check_lengths(ItemResultRow, {"assessed_object": assessed_object, "item_id": item_id}, "result")
+    if "result" in values:
+        Result(values["result"])
+    if values.get("risk") is not None:
+        Risk(values["risk"])
+    stamp = now()
+    try:
+        with sm.begin() as s:
+            if s.get(AssessmentRow, assessment_id) is None:
+                raise NotFound(f"assessment {assessment_id}")
+            row = s.scalars(
+                select(ItemResultRow).where(
+                    ItemResultRow.assessment_id == assessment_id,
+                    ItemResultRow.item_id == item_id,
+                    ItemResultRow.assessed_object == assessed_object,
+                )
+            ).first()
+            if row is None:
+                if expected_version != 0:
+                    raise ConflictError("?", None)
+                row = ItemResultRow(
+                    assessment_id=assessment_id,
+                    item_id=item_id,
+                    assessed_object=assessed_object,
+                    updated_by=user,
+                    updated_at=stamp,
+                    version=1,
+                    **values,
+                )
+                s.add(row)
+                s.flush()
+                _audit(
+                    s,
+                    user,
+                    "item_result",
+                    f"{assessment_id}/{item_id}/{assessed_object}",
+                    "create",
+                    None,
+                    _snapshot(row),
+                )
+                return _result(row)
+            before = _snapshot(row)
+            done = s.execute(
+                update(ItemResultRow)
+                .where(ItemResultRow.id == row.id, ItemResultRow.version == expected_version)
+                .values(**values, updated_by=user, updated_at=stamp, version=expected_version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if done.rowcount != 1:
+                raise ConflictError(row.updated_by, row.updated_at, _result(row))
+            s.expire(row)
+            after = _snapshot(row)
+            _audit(s, user, "item_result", f"{assessment_id}/{item_id}/{assessed_object}", "update", before, after)
+            return _result(row)
+    except IntegrityError:
+        # two first saves of the same item at once: the other one landed first
+        with sm() as s:
+            row = s.scalars(
+                select(ItemResultRow).where(
+                    ItemResultRow.assessment_id == assessment_id,
+                    ItemResultRow.item_id == item_id,
+                    ItemResultRow.assessed_object == assessed_object,
+                )
+            ).first()
+            raise ConflictError(
+                row.updated_by if row else "?", row.updated_at if row else None, _result(row) if row else None
+            ) from None
+
+
+def bulk_set_result(
+    sm: sessionmaker, assessment_id: int, item_ids: Iterable[str], result: Result, user: str, assessed_object: str = ""
+) -> int:
+    """Set one result on many items at once (each change audited). Returns how many rows changed."""
+    changed = 0
+    current = {(r.item_id, r.assessed_object): r for r in results(sm, assessment_id)}
+    for item_id in item_ids:
+        existing = current.get((item_id, assessed_object))
+        if existing is not None and existing.result == result:
+            continue
+        save_result(
+            sm,
+            assessment_id,
+            item_id,
+            user,
+            expected_version=existing.version if existing else 0,
+            assessed_object=assessed_object,
+            result=result,
+        )
+        changed += 1
+    return changed
+
+
+def import_results(
+    sm: sessionmaker,
+    assessment_id: int,
+    rows: list[ItemResult],
+    user: str,
+    expected_versions: dict[tuple[str, str], int] | None = None,
+) -> int:
+    """Write a validated set of results (e.g. an Excel import) in one transaction: all or nothing.
+
+    With `expected_versions` ((item id, assessed object) -> the version the user's plan was made from; 0 for no
+    record), a row someone changed since refuses the whole import with ConflictError, and nothing is written."""
+    stamp = now()
+    with sm.begin() as s:
+        if s.get(AssessmentRow, assessment_id) is None:
+            raise NotFound(f"assessment {assessment_id}")
+        existing = {
+            (r.item_id, r.assessed_object): r
+            for r in s.scalars(select(ItemResultRow).where(ItemResultRow.assessment_id == assessment_id))
+        }
+        if expected_versions is not None:
+            for ir in rows:
+                row = existing.get((ir.item_id, ir.assessed_object))
+                if (row.version if row else 0) != expected_versions.get((ir.item_id, ir.assessed_object), 0):
+                    raise ConflictError(row.updated_by if row else "?", row.updated_at if row else None,
+                                        _result(row) if row else None)  # fmt: skip
+        for ir in rows:
+            values = {
+                "result": ir.result.value,
+                "record": ir.record,
+                "methods": list(ir.methods),
+                "evidence_date": ir.evidence_date,
+                "risk": ir.risk.value if ir.risk else None,
+                "risk_reason": ir.risk_reason,
+                "needs_review": ir.needs_review,
+            }
+            row = existing.get((ir.item_id, ir.assessed_object))
+            key = f"{assessment_id}/{ir.item_id}/{ir.assessed_object}"
+            if row is None:
+                row = ItemResultRow(
+                    assessment_id=assessment_id,
+                    item_id=ir.item_id,
+                    assessed_object=ir.assessed_object,
+                    updated_by=user,
+                    updated_at=stamp,
+                    version=1,
+                    **values,
+                )
+                s.add(row)
+                s.flush()
+                _audit(s, user, "item_result", key, "import", None, _snapshot(row))
+            else:
+                before = _snapshot(row)
+                for k, v in values.items():
+                    setattr(row, k, v)
+                row.updated_by, row.updated_at, row.version = user, stamp, row.version + 1
+                s.flush()
+                _audit(s, user, "item_result", key, "import", before, _snapshot(row))
+    return len(rows)

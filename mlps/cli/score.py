@@ -1,0 +1,156 @@
+"""`mlps score RESULTS --level N [--extensions …] [--method …] --format json`: score an assessment from a CSV.
+
+RESULTS has a header row with the columns item_id,result and optionally risk and object (also accepted:
+assessed_object). Result words: conform, partial, nonconform, na (or 符合, 部分符合, 不符合, 不适用; empty or
+not_assessed = not yet assessed); risk: high, medium, low (or 高, 中, 低), empty for none. UTF-8 (with or
+without BOM) or GB18030, as Excel saves Chinese CSVs. A bad row exits 2 naming its row (the header is row 1) and column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from mlps.cli import UsageError, parse_extensions
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import parse_result, parse_risk
+from mlps.rules.risks import apply_decisions
+from mlps.rules.scoring import score_assessment
+from mlps.rules.scoring_methods import load_scoring_config
+
+REQUIRED = ("item_id", "result")
+OPTIONAL = ("risk", "object", "assessed_object")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("score", help="score an assessment from a results CSV (item_id,result[,risk][,object])")
+    p.add_argument("results", help="CSV file with columns item_id,result[,risk][,object]; '-' reads stdin")
+    p.add_argument("--level", type=int, required=True, choices=[1, 2, 3, 4])
+    p.add_argument("--extensions", default="", help="comma-separated: cloud,mobile,iot,ics,bigdata")
+    p.add_argument("--method", default=None, help="scoring method (default mlps2019; also deduction2021)")
+    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--top", type=int, default=10, help="how many items the explanation lists (default 10)")
+    p.add_argument(
+        "--suggest-risks",
+        action="store_true",
+        help="rate gaps that match a high-risk case (controls/high_risk.yaml) as high where no higher risk is given",
+    )
+    p.add_argument("--controls", default=None, help="catalogue folder (default: the bundled controls/)")
+    p.set_defaults(func=cmd_score)
+
+
+def _read_text(name: str) -> tuple[str, str]:
+    if name == "-":
+        return sys.stdin.read(), "stdin"
+    path = Path(name)
+    if not path.is_file():
+        raise UsageError(f"{name}: no such file")
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding), path.name
+        except UnicodeDecodeError:
+            continue
+    raise UsageError(f"{path.name}: not UTF-8 or GB18030 text")
+
+
+def read_results(text: str, shown: str, known_ids: set[str]) -> pd.DataFrame:
+    """The results frame, indexed by row number (the header is row 1, as a spreadsheet shows it). Raises
+    UsageError naming the row and column."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise UsageError(f"{shown}: the file is empty; it needs a header row item_id,result[,risk][,object]") from None
+    except csv.Error as exc:
+        raise UsageError(f"{shown} row 1: not valid CSV ({exc})") from None
+    columns = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise UsageError(
+            f"{shown} row 1: the header lacks column(s) {', '.join(missing)} (found: {', '.join(columns)})"
+        )
+    unknown = [c for c in columns if c and c not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise UsageError(f"{shown} row 1: unknown column(s) {', '.join(unknown)}; use item_id,result[,risk][,object]")
+    if "object" in columns and "assessed_object" in columns:
+        raise UsageError(f"{shown} row 1: give either 'object' or 'assessed_object', not both")
+    if len(set(columns)) != len(columns):
+        raise UsageError(f"{shown} row 1: a column name appears twice")
+    pos = {c: columns.index(c) for c in columns if c}
+    obj_col = "object" if "object" in pos else "assessed_object" if "assessed_object" in pos else None
+    rows, lines, seen = [], [], {}
+    line = 1  # rows are numbered as a spreadsheet shows them: the header is row 1
+    try:
+        for record in reader:
+            line += 1
+            if not any(cell.strip() for cell in record):
+                continue  # blank line
+            if len(record) > len(columns):
+                raise UsageError(f"{shown} row {line}: {len(record)} cells but the header has {len(columns)} columns")
+            cell = {c: (record[i].strip() if i < len(record) else "") for c, i in pos.items()}
+            item_id = cell["item_id"]
+            if not item_id:
+                raise UsageError(f"{shown} row {line}, column item_id: empty")
+            if item_id not in known_ids:
+                raise UsageError(
+                    f"{shown} row {line}, column item_id: '{item_id}' is not an item of the level and extensions given"
+                )
+            try:
+                result = parse_result(cell["result"])
+            except ValueError as exc:
+                raise UsageError(f"{shown} row {line}, column result: {exc}") from None
+            try:
+                risk = parse_risk(cell.get("risk", ""))
+            except ValueError as exc:
+                raise UsageError(f"{shown} row {line}, column risk: {exc}") from None
+            obj = cell.get(obj_col, "") if obj_col else ""
+            key = (item_id, obj)
+            if key in seen:
+                where = f" on object '{obj}'" if obj else ""
+                raise UsageError(f"{shown} row {line}: item {item_id}{where} already given on row {seen[key]}")
+            seen[key] = line
+            rows.append({"item_id": item_id, "result": result, "risk": risk, "assessed_object": obj})
+            lines.append(line)
+    except csv.Error as exc:
+        raise UsageError(f"{shown} row {line + 1}: not valid CSV ({exc})") from None
+    frame = pd.DataFrame(
+        rows, columns=["item_id", "result", "risk", "assessed_object"], index=pd.Index(lines, name="row")
+    )
+    return frame.astype(object)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(args.controls)
+    if args.level not in catalogue.levels():
+        raise UsageError(f"level {args.level} has no catalogue; available: {catalogue.levels()}")
+    extensions = parse_extensions(args.extensions)
+    try:
+        items = catalogue.select(args.level, extensions)
+    except ValueError as exc:
+        raise UsageError(f"{exc}; known: {', '.join(s for s in catalogue.taxonomy.scopes if s != 'general')}") from None
+    config = load_scoring_config()
+    if args.method is not None and args.method not in config.methods:
+        raise UsageError(f"unknown method '{args.method}'; known: {', '.join(config.methods)}")
+    if args.top < 0:
+        raise UsageError("--top must be 0 or more")
+    text, shown = _read_text(args.results)
+    results = read_results(text, shown, {i.id for i in items})
+    if args.suggest_risks:
+        results = apply_decisions(results, args.level)
+    scored = score_assessment(results, items, args.method, config=config)
+    out = {
+        "level": args.level,
+        "extensions": extensions,
+        "catalogue_version": catalogue.version,
+        **scored.to_dict(args.top),
+    }
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+    return 0

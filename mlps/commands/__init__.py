@@ -1,1 +1,0 @@
-"""`mlps` subcommands, one module per capability; each has register(subparsers)."""

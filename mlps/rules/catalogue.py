@@ -1,0 +1,472 @@
+"""The control catalogue: typed items loaded from controls/*.yaml, validated, cached, and queried.
+
+A catalogue file holds one scope (general requirements or one extension) at one protection level:
+`controls/{scope}-L{level}.yaml`. Item ids follow the GB/T 28448-2019 test units the agencies use,
+`L{level}-{CAT}{unit}-{NN}` (unit 1 general, 2 cloud, 3 mobile, 4 IoT, 5 industrial control); big data
+(GB/T 22239-2019 Annex H) has no official units and uses `BD-L{level}-{CAT}-{NN}`, which no official id
+can ever match because official ids start with `L`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from mlps.rules.rulefiles import controls_dir
+
+TAXONOMY_FILE = "taxonomy.yaml"
+FILE_NAME = re.compile(r"^(?P<scope>[a-z]+)-L(?P<level>[1-4])\.yaml$")
+OFFICIAL_ID = re.compile(r"^L(?P<level>[1-4])-(?P<cat>[A-Z]{3})(?P<unit>[1-5])-(?P<nn>\d{2})$")
+BIGDATA_ID = re.compile(r"^BD-L(?P<level>[1-4])-(?P<cat>[A-Z]{3})-(?P<nn>\d{2})$")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+TEXT_FIELDS = ("requirement_zh", "requirement_en", "evidence_zh", "evidence_en")
+NEW = "new"
+
+
+class CatalogueError(ValueError):
+    """A catalogue file is malformed. The message names the file and, where there is one, the item."""
+
+    def __init__(self, file: str, message: str, item: str | None = None):
+        self.file, self.item, self.reason = file, item, message
+        where = f"{file}, item {item}" if item else file
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    categories: dict[str, dict[str, str]]  # code -> {kind, zh, en}
+    scopes: dict[str, dict[str, Any]]  # code -> {unit, zh, en}
+    tiers: dict[str, float]  # code -> weight
+    tier_names: dict[str, dict[str, str]]
+    methods: dict[str, dict[str, str]]
+
+    @property
+    def category_order(self) -> list[str]:
+        return list(self.categories)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    scope: str
+    level: int
+    category: str
+    control_point: str  # stable key, the same across levels
+    control_point_zh: str
+    control_point_en: str
+    letter: str
+    clause: str
+    tier: str
+    weight: float
+    tier_source: str
+    methods: tuple[str, ...]
+    requirement_zh: str
+    requirement_en: str
+    evidence_zh: str
+    evidence_en: str
+    prev: str | None = None  # id of the item one level down that this one strengthens; None when new
+    note: str = ""
+    inherited_by_customer: bool = False
+    applies_to: str = "both"
+
+    @property
+    def is_new(self) -> bool:
+        return self.level > 1 and self.prev is None
+
+    def requirement(self, lang: str) -> str:
+        return self.requirement_zh if lang == "zh" else self.requirement_en
+
+    def evidence(self, lang: str) -> str:
+        return self.evidence_zh if lang == "zh" else self.evidence_en
+
+    def control_point_name(self, lang: str) -> str:
+        return self.control_point_zh if lang == "zh" else self.control_point_en
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    taxonomy: Taxonomy
+    items: tuple[Item, ...]
+    file_versions: dict[str, str]
+    _by_id: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({i.id: i for i in self.items})
+
+    @property
+    def version(self) -> str:
+        """One version string for the whole catalogue: the file versions, hashed. An assessment keeps it."""
+        joined = ";".join(f"{k}={v}" for k, v in sorted(self.file_versions.items()))
+        return hashlib.sha256(joined.encode()).hexdigest()[:12]
+
+    def get(self, item_id: str) -> Item:
+        return self._by_id[item_id]
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._by_id
+
+    def levels(self) -> list[int]:
+        return sorted({i.level for i in self.items if i.scope == "general"})
+
+    def extensions_at(self, level: int) -> list[str]:
+        present = {i.scope for i in self.items if i.level == level and i.scope != "general"}
+        return [s for s in self.taxonomy.scopes if s in present]
+
+    def select(self, level: int, extensions: list[str] | tuple[str, ...] = ()) -> list[Item]:
+        """The items a system at `level` with `extensions` must meet, in catalogue order."""
+        unknown = [e for e in extensions if e not in self.taxonomy.scopes or e == "general"]
+        if unknown:
+            raise ValueError(f"unknown extension(s): {', '.join(unknown)}")
+        wanted = {"general", *extensions}
+        return [i for i in self.items if i.level == level and i.scope in wanted]
+
+
+def item_rows(items: list[Item]) -> list[dict[str, Any]]:
+    """Plain dicts, one per item, in the field order the CLI and exports use."""
+    return [
+        {
+            "id": i.id,
+            "level": i.level,
+            "extension": i.scope,
+            "category": i.category,
+            "control_point": i.control_point_zh,
+            "control_point_en": i.control_point_en,
+            "control_point_key": i.control_point,
+            "letter": i.letter,
+            "clause": i.clause,
+            "tier": i.tier,
+            "weight": i.weight,
+            "methods": list(i.methods),
+            "requirement_zh": i.requirement_zh,
+            "requirement_en": i.requirement_en,
+            "evidence_zh": i.evidence_zh,
+            "evidence_en": i.evidence_en,
+            "prev": i.prev,
+        }
+        for i in items
+    ]
+
+
+def items_frame(items: list[Item]) -> pd.DataFrame:
+    return pd.DataFrame(item_rows(items))
+
+
+def search_items(
+    items: list[Item],
+    *,
+    categories: list[str] | None = None,
+    control_points: list[str] | None = None,
+    tiers: list[str] | None = None,
+    text: str = "",
+) -> list[Item]:
+    """Items matching every given filter. Empty filters match everything; text matches case-insensitively
+    in the id, the control point names, and the requirement and evidence texts of both languages."""
+    needle = text.strip().casefold()
+    out = []
+    for i in items:
+        if categories and i.category not in categories:
+            continue
+        if control_points and i.control_point not in control_points:
+            continue
+        if tiers and i.tier not in tiers:
+            continue
+        if needle:
+            hay = " ".join(
+                (
+                    i.id,
+                    i.control_point_zh,
+                    i.control_point_en,
+                    i.requirement_zh,
+                    i.requirement_en,
+                    i.evidence_zh,
+                    i.evidence_en,
+                    i.clause,
+                )
+            ).casefold()
+            if needle not in hay:
+                continue
+        out.append(i)
+    return out
+
+
+def counts_by_category(items: list[Item], order: list[str]) -> dict[str, int]:
+    """Item count per category code, in the taxonomy's order, categories without items left out."""
+    counts = {c: 0 for c in order}
+    for i in items:
+        counts[i.category] += 1
+    return {c: n for c, n in counts.items() if n}
+
+
+# ---------------------------------------------------------------- loading and validation
+
+
+def _read_yaml(path: Path, shown: str) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(shown, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CatalogueError(shown, f"not valid YAML{where}: {problem}") from None
+
+
+def load_taxonomy(directory: Path) -> Taxonomy:
+    path = directory / TAXONOMY_FILE
+    if not path.exists():
+        raise CatalogueError(TAXONOMY_FILE, f"missing from {directory}")
+    raw = _read_yaml(path, TAXONOMY_FILE)
+    try:
+        return Taxonomy(
+            categories={c["code"]: {"kind": c["kind"], "zh": c["zh"], "en": c["en"]} for c in raw["categories"]},
+            scopes={s["code"]: {"unit": s["unit"], "zh": s["zh"], "en": s["en"]} for s in raw["scopes"]},
+            tiers={t["code"]: float(t["weight"]) for t in raw["tiers"]},
+            tier_names={t["code"]: {"zh": t["zh"], "en": t["en"]} for t in raw["tiers"]},
+            methods={m["code"]: {"zh": m["zh"], "en": m["en"]} for m in raw["methods"]},
+        )
+    except (KeyError, TypeError) as exc:
+        raise CatalogueError(TAXONOMY_FILE, f"missing or malformed entry: {exc}") from None
+
+
+def _require_str(raw: dict, key: str, file: str, item: str | None = None) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise CatalogueError(file, f"field '{key}' is missing or empty", item)
+    return value.strip()
+
+
+def _check_id(item_id: str, scope: str, level: int, category: str, tax: Taxonomy, file: str) -> None:
+    if scope == "bigdata":
+        m = BIGDATA_ID.match(item_id)
+        if not m:
+            raise CatalogueError(file, "big-data ids must look like BD-L3-CES-01", item_id)
+        unit_ok = True
+    else:
+        m = OFFICIAL_ID.match(item_id)
+        if not m:
+            raise CatalogueError(file, "id must look like L3-CES1-01 (GB/T 28448-2019 test unit)", item_id)
+        unit_ok = int(m["unit"]) == tax.scopes[scope]["unit"]
+    if int(m["level"]) != level:
+        raise CatalogueError(file, f"id says level {m['level']} but the file is level {level}", item_id)
+    if m["cat"] != category:
+        raise CatalogueError(file, f"id says category {m['cat']} but its control point is in {category}", item_id)
+    if not unit_ok:
+        raise CatalogueError(
+            file, f"id unit {m['unit']} does not match scope '{scope}' (unit {tax.scopes[scope]['unit']})", item_id
+        )
+
+
+def _parse_item(raw: Any, cp: dict, scope: str, level: int, tax: Taxonomy, file: str) -> tuple[Item, Any]:
+    if not isinstance(raw, dict):
+        raise CatalogueError(file, f"an item of control point '{cp['key']}' is not a mapping")
+    item_id = _require_str(raw, "id", file)
+    _check_id(item_id, scope, level, cp["category"], tax, file)
+    tier = raw.get("tier")
+    if tier not in tax.tiers:
+        raise CatalogueError(file, f"tier '{tier}' is not one of {', '.join(tax.tiers)}", item_id)
+    weight = raw.get("weight", tax.tiers[tier])
+    if weight not in set(tax.tiers.values()):
+        allowed = ", ".join(str(w) for w in tax.tiers.values())
+        raise CatalogueError(file, f"weight {weight} is not one of the allowed weights {allowed}", item_id)
+    methods = raw.get("methods") or []
+    if not isinstance(methods, list) or not methods or not set(methods) <= set(tax.methods):
+        raise CatalogueError(file, f"methods must be a non-empty list of {', '.join(tax.methods)}", item_id)
+    texts = {}
+    for name in TEXT_FIELDS:
+        lang = "Chinese" if name.endswith("_zh") else "English"
+        value = raw.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise CatalogueError(file, f"{lang} text '{name}' is missing", item_id)
+        if name.endswith("_zh") and not HAN.search(value):
+            raise CatalogueError(file, f"'{name}' has no Chinese text", item_id)
+        texts[name] = value.strip()
+    item = Item(
+        id=item_id,
+        scope=scope,
+        level=level,
+        category=cp["category"],
+        control_point=cp["key"],
+        control_point_zh=cp["name_zh"],
+        control_point_en=cp["name_en"],
+        letter=_require_str(raw, "letter", file, item_id),
+        clause=_require_str(raw, "clause", file, item_id),
+        tier=tier,
+        weight=float(weight),
+        tier_source=str(raw.get("tier_source", "chosen")),
+        methods=tuple(methods),
+        note=str(raw.get("note") or ""),
+        inherited_by_customer=bool(raw.get("inherited_by_customer", False)),
+        applies_to=str(raw.get("applies_to", "both")),
+        **texts,
+    )
+    return item, raw.get("prev")
+
+
+def load_file(path: Path, tax: Taxonomy) -> tuple[str, list[tuple[Item, Any]]]:
+    """Parse and check one catalogue file; returns its version and (item, raw prev) pairs."""
+    shown = path.name
+    m = FILE_NAME.match(shown)
+    if not m:
+        raise CatalogueError(shown, "file name must be {scope}-L{level}.yaml, e.g. general-L3.yaml")
+    raw = _read_yaml(path, shown)
+    if not isinstance(raw, dict):
+        raise CatalogueError(shown, "the file must be a mapping with scope, level, version and control_points")
+    scope, level = raw.get("scope"), raw.get("level")
+    if scope not in tax.scopes:
+        raise CatalogueError(shown, f"scope '{scope}' is not one of {', '.join(tax.scopes)}")
+    if level not in (1, 2, 3, 4):
+        raise CatalogueError(shown, f"level '{level}' must be 1, 2, 3 or 4")
+    if (scope, level) != (m["scope"], int(m["level"])):
+        raise CatalogueError(shown, f"file name does not agree with its content (scope {scope}, level {level})")
+    version = _require_str({"version": str(raw.get("version") or "")}, "version", shown)
+    cps = raw.get("control_points")
+    if not isinstance(cps, list) or not cps:
+        raise CatalogueError(shown, "control_points must be a non-empty list")
+    out: list[tuple[Item, Any]] = []
+    for cp in cps:
+        if not isinstance(cp, dict):
+            raise CatalogueError(shown, "every control point must be a mapping")
+        key = _require_str(cp, "key", shown)
+        for name in ("name_zh", "name_en", "category"):
+            _require_str(cp, name, shown, f"control point '{key}'")
+        if cp["category"] not in tax.categories:
+            raise CatalogueError(shown, f"control point '{key}' has unknown category '{cp['category']}'")
+        items = cp.get("items")
+        if not isinstance(items, list) or not items:
+            raise CatalogueError(shown, f"control point '{key}' ({cp['name_zh']}) has no items")
+        letters: set[str] = set()
+        for raw_item in items:
+            item, prev = _parse_item(raw_item, cp, scope, level, tax, shown)
+            if item.letter in letters:
+                raise CatalogueError(shown, f"letter '{item.letter}' appears twice in '{key}'", item.id)
+            letters.add(item.letter)
+            out.append((item, prev))
+    return version, out
+
+
+def _resolve_prev(item: Item, prev: Any, by_key: dict[tuple, dict[str, Item]], ids: set[str], file: str) -> str | None:
+    """The lower-level item a level-N item strengthens: a letter in the same control point, an id, or 'new'."""
+    if item.level == 1:
+        if prev not in (None, NEW):
+            raise CatalogueError(file, "a level-1 item cannot strengthen a lower level", item.id)
+        return None
+    if prev == NEW:
+        return None
+    if not isinstance(prev, str) or not prev:
+        raise CatalogueError(file, "prev must name the lower-level item it strengthens or say 'new'", item.id)
+    if len(prev) == 1:
+        target = by_key.get((item.scope, item.level - 1, item.category, item.control_point), {}).get(prev)
+        if target is None:
+            raise CatalogueError(
+                file, f"prev '{prev}' names no item of '{item.control_point}' at level {item.level - 1}", item.id
+            )
+        return target.id
+    if prev not in ids:
+        raise CatalogueError(file, f"prev '{prev}' is not an item of any catalogue file", item.id)
+    return prev
+
+
+def load_catalogue(directory: Path | str | None = None) -> Catalogue:
+    """Load and validate every catalogue file under `directory` (default: $MLPS_CONTROLS_DIR or the bundled
+    controls/). Cached per directory and file modification times."""
+    directory = Path(directory) if directory else controls_dir()
+    files = sorted(p for p in directory.glob("*.yaml") if p.name != TAXONOMY_FILE and FILE_NAME.match(p.name))
+    stray = sorted(p.name for p in directory.glob("*-L*.yaml") if not FILE_NAME.match(p.name))
+    if stray:
+        raise CatalogueError(stray[0], "looks like a catalogue file but the name is not {scope}-L{1-4}.yaml")
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _load_cached(str(directory), stamp)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(directory: str, stamp: tuple) -> Catalogue:
+    root = Path(directory)
+    if not stamp:
+        raise CatalogueError(str(root), "no catalogue files ({scope}-L{level}.yaml) found")
+    tax = load_taxonomy(root)
+    versions: dict[str, str] = {}
+    parsed: list[tuple[Item, Any, str]] = []
+    seen: dict[str, str] = {}
+    for name, _mtime, _size in stamp:
+        version, pairs = load_file(root / name, tax)
+        versions[name] = version
+        for item, prev in pairs:
+            if item.id in seen:
+                raise CatalogueError(name, f"duplicate id, also in {seen[item.id]}", item.id)
+            seen[item.id] = name
+            parsed.append((item, prev, name))
+    by_key: dict[tuple, dict[str, Item]] = {}
+    for item, _prev, _name in parsed:
+        by_key.setdefault((item.scope, item.level, item.category, item.control_point), {})[item.letter] = item
+    ids = set(seen)
+    items = []
+    order = {s: n for n, s in enumerate(tax.scopes)}
+    cat_order = {c: n for n, c in enumerate(tax.categories)}
+    for item, prev, name in parsed:
+        resolved = _resolve_prev(item, prev, by_key, ids, name)
+        items.append(item if resolved == item.prev else replace(item, prev=resolved))
+    items.sort(key=lambda i: (i.level, order[i.scope], cat_order[i.category]))  # stable: keeps file order within
+    return Catalogue(taxonomy=tax, items=tuple(items), file_versions=versions)
+
+
+# ---------------------------------------------------------------- comparisons between levels
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    """What a system moving from level `lower` to `lower + 1` has to add."""
+
+    lower: int
+    new_control_points: list[tuple[str, str, str, str]]  # (scope, category, key, name_zh)
+    new_items: list[Item]
+    strengthened_items: list[Item]
+    dropped_items: list[Item]
+
+
+def level_change(catalogue: Catalogue, lower: int, extensions: tuple[str, ...] = ()) -> LevelChange:
+    low = catalogue.select(lower, list(extensions))
+    high = catalogue.select(lower + 1, list(extensions))
+    low_cps = {(i.scope, i.category, i.control_point) for i in low}
+    new_cps: dict[tuple, tuple[str, str, str, str]] = {}
+    for i in high:
+        k = (i.scope, i.category, i.control_point)
+        if k not in low_cps:
+            new_cps.setdefault(k, (i.scope, i.category, i.control_point, i.control_point_zh))
+    carried = {i.prev for i in high if i.prev}
+    return LevelChange(
+        lower=lower,
+        new_control_points=list(new_cps.values()),
+        new_items=[i for i in high if i.prev is None],
+        strengthened_items=[i for i in high if i.prev],
+        dropped_items=[i for i in low if i.id not in carried],
+    )
+
+
+# ---------------------------------------------------------------- versions
+
+
+def meaning_fingerprints(catalogue: Catalogue) -> dict[str, dict[str, str]]:
+    """Per catalogue file: its version and a hash of what its items mean (ids, control points, tiers, methods,
+    requirement texts). A test compares these with a committed copy, so a change of meaning without a new
+    version number cannot go unnoticed."""
+    by_file: dict[str, list[str]] = {}
+    for i in catalogue.items:
+        name = f"{i.scope}-L{i.level}.yaml"
+        by_file.setdefault(name, []).append(
+            "|".join((i.id, i.control_point, i.letter, i.tier, ",".join(i.methods), i.requirement_zh, i.requirement_en))
+        )
+    return {
+        name: {
+            "version": catalogue.file_versions[name],
+            "meaning": hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16],
+        }
+        for name, rows in sorted(by_file.items())
+    }

@@ -1,0 +1,210 @@
+"""The demo organisation: a county secondary school with three systems, each part-way through a self-assessment.
+
+`make run` creates it on an empty database so a new user sees a working example at once; `mlps demo --reset`
+recreates it. Everything here is invented.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import sessionmaker
+
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store.models import OrganisationRow
+from mlps.rules.catalogue import Catalogue
+from mlps.rules.domain import HarmDegree, HarmObject, ItemResult, Judgement, Organisation, Result, Risk, System
+from mlps.rules.grading import grade
+
+DEMO_NAME = "青山县第一中学"
+DEMO_USER = "demo"
+
+
+@dataclass(frozen=True)
+class DemoSystem:
+    system: System
+    business: tuple[HarmObject, HarmDegree, str]
+    service: tuple[HarmObject, HarmDegree, str]
+    graded_days_ago: int
+    filed: bool
+    share_assessed: float
+
+
+def _systems(org_id: int) -> list[DemoSystem]:
+    return [
+        DemoSystem(
+            System(
+                name="学校门户网站",
+                organisation_id=org_id,
+                code="QS-WEB",
+                description="学校对外发布通知、招生信息和新闻的网站，部署在公有云上。",
+                owner="信息中心",
+                business_type="信息发布",
+                business_description="发布校务公开、招生简章、新闻动态。",
+                data_description="公开信息；后台管理员账号约 10 个。",
+                service_scope="面向社会公众",
+                service_users="学生家长和社会公众",
+                deployment="某公有云平台（云服务器 2 台，云数据库 1 个）",
+                internet_facing=True,
+                internet_details="域名 www.qsyz.example，HTTPS",
+                go_live=date(2019, 9, 1),
+                extensions=("cloud",),
+            ),
+            (HarmObject.CITIZENS, HarmDegree.SERIOUS, "网站被篡改会损害学校声誉和家长的合法权益"),
+            (HarmObject.SOCIETY, HarmDegree.GENERAL, "网站停止服务会影响招生信息的及时发布"),
+            graded_days_ago=400,
+            filed=True,
+            share_assessed=0.75,
+        ),
+        DemoSystem(
+            System(
+                name="学生信息管理系统",
+                organisation_id=org_id,
+                code="QS-SIS",
+                description="管理全校约 2,400 名学生的学籍、成绩和家庭联系信息。",
+                owner="教务处",
+                business_type="教务管理",
+                business_description="学籍管理、成绩录入与查询、家校联系。",
+                data_description="学生身份证号、家庭住址、监护人电话、成绩：约 2,400 人的个人信息。",
+                service_scope="校内教职工",
+                service_users="教师 180 人",
+                deployment="校内机房，服务器 2 台",
+                internet_facing=False,
+                go_live=date(2021, 3, 1),
+            ),
+            (HarmObject.CITIZENS, HarmDegree.SERIOUS, "学生个人信息泄露会严重损害学生和家庭的合法权益"),
+            (HarmObject.CITIZENS, HarmDegree.SERIOUS, "系统停止会影响成绩录入和学籍管理"),
+            graded_days_ago=30,
+            filed=False,
+            share_assessed=0.5,
+        ),
+        DemoSystem(
+            System(
+                name="办公自动化系统",
+                organisation_id=org_id,
+                code="QS-OA",
+                description="公文流转、请假审批、通知公告。",
+                owner="校长办公室",
+                business_type="办公",
+                business_description="公文流转与审批。",
+                data_description="教职工姓名、部门、联系电话。",
+                service_scope="校内教职工",
+                service_users="教职工 200 人",
+                deployment="校内机房，虚拟机 1 台",
+                internet_facing=False,
+                go_live=date(2018, 9, 1),
+            ),
+            (HarmObject.CITIZENS, HarmDegree.SERIOUS, "公文泄露会损害学校和教职工的合法权益"),
+            (HarmObject.CITIZENS, HarmDegree.GENERAL, "系统短时停止对办公影响有限"),
+            graded_days_ago=5,
+            filed=False,
+            share_assessed=0.3,
+        ),
+    ]
+
+
+RECORDS = {
+    Result.CONFORM: "已查看相关记录和配置，满足要求。",
+    Result.PARTIAL: "部分满足：已有措施，但记录不完整，需补充。",
+    Result.NONCONFORM: "未发现相应措施或记录。",
+    Result.NA: "本系统不涉及该项。",
+}
+
+
+def exists(sm: sessionmaker) -> bool:
+    with sm() as s:
+        return s.scalar(select(OrganisationRow.id).where(OrganisationRow.name == DEMO_NAME)) is not None
+
+
+def remove(sm: sessionmaker) -> None:
+    with sm.begin() as s:
+        s.execute(delete(OrganisationRow).where(OrganisationRow.name == DEMO_NAME))
+
+
+def create(sm: sessionmaker, catalogue: Catalogue, today: date | None = None) -> Organisation:
+    """Create the demo school; deterministic (a fixed random seed), so tests can rely on it."""
+    today = today or date.today()
+    rng = random.Random(2026)
+    org = repo.save_organisation(
+        sm,
+        Organisation(
+            name=DEMO_NAME,
+            credit_code="12511500MB1234567X",
+            address="四川省青山县文昌路 1 号",
+            region_code="511500",
+            head_name="李校长",
+            head_title="校长",
+            security_department="信息中心",
+            security_contact="王老师",
+            security_phone="0831-0000000",
+            affiliation="县级",
+            unit_type="事业单位",
+            industry="教育",
+        ),
+        DEMO_USER,
+    )
+    for demo in _systems(org.id):
+        system = repo.save_system(sm, demo.system, DEMO_USER)
+        graded = grade(Judgement(*demo.business), Judgement(*demo.service))
+        level = graded.level
+        graded_on = today - timedelta(days=demo.graded_days_ago)
+        repo.add_grading(
+            sm,
+            graded.to_record(
+                system.id,
+                graded_on=graded_on,
+                graded_by="王老师",
+                expert_review_on=graded_on + timedelta(days=3) if demo.filed else None,
+                filed_on=graded_on + timedelta(days=12) if demo.filed else None,
+                filing_office="青山县公安局网安大队" if demo.filed else "",
+                filing_number="51150099000-00123" if demo.filed else "",
+            ),
+            DEMO_USER,
+        )
+        items = catalogue.select(level, list(demo.system.extensions))
+        assessment = repo.start_assessment(
+            sm,
+            system.id,
+            level,
+            demo.system.extensions,
+            catalogue.version,
+            DEMO_USER,
+            started_on=today - timedelta(days=7),
+            title=f"{today.year} 年自查",
+        )
+        picked = [i for i in items if rng.random() < demo.share_assessed]
+        rows = []
+        for item in picked:
+            result = rng.choices(
+                [Result.CONFORM, Result.PARTIAL, Result.NONCONFORM, Result.NA], weights=[55, 20, 18, 7]
+            )[0]
+            risk = None
+            if result in (Result.PARTIAL, Result.NONCONFORM):
+                risk = rng.choices(
+                    [Risk.LOW, Risk.MEDIUM, Risk.HIGH], weights=[50, 40, 10 if item.tier == "key" else 2]
+                )[0]
+            rows.append(
+                ItemResult(
+                    item_id=item.id,
+                    result=result,
+                    record=RECORDS[result],
+                    methods=item.methods,
+                    evidence_date=today - timedelta(days=rng.randint(1, 7)),
+                    risk=risk,
+                )
+            )
+        repo.import_results(sm, assessment.id, rows, DEMO_USER)
+    return org
+
+
+def ensure(sm: sessionmaker, catalogue: Catalogue, *, reset: bool = False) -> bool:
+    """Create the demo when the database has no organisation (or always, with reset). True when created."""
+    if reset:
+        remove(sm)
+    elif repo.list_organisations(sm):
+        return False
+    create(sm, catalogue)
+    return True

@@ -1,0 +1,251 @@
+"""The store as the app sees it: every read and write checked against the signed-in user's role.
+
+Pages never get the raw session factory, only a Workspace; so a viewer cannot change anything, and a user
+of organisation A cannot read organisation B, whatever a page does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy.orm import sessionmaker
+
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.rules.auth import Actor, PermissionDenied, Role
+from mlps.rules.domain import GradingRecord, ItemResult, Organisation, Result, System
+
+
+class Workspace:
+    def __init__(self, sm: sessionmaker, actor: Actor):
+        self._sm, self.actor = sm, actor
+
+    # -- helpers
+    def _need(self, kind: str, entity_id: int, role: Role, what: str) -> int:
+        org = repo.organisation_of(self._sm, kind, entity_id)
+        self.actor.require(org, role, what)
+        return org
+
+    @property
+    def user(self) -> str:
+        return self.actor.username
+
+    def can_edit(self, organisation_id: int | None) -> bool:
+        return self.actor.can(organisation_id, Role.ASSESSOR)
+
+    def is_org_admin(self, organisation_id: int | None) -> bool:
+        return self.actor.can(organisation_id, Role.ADMIN)
+
+    # -- organisations
+    def organisations(self) -> list[Organisation]:
+        return [o for o in repo.list_organisations(self._sm) if self.actor.can(o.id, Role.VIEWER)]
+
+    def get_organisation(self, org_id: int) -> Organisation:
+        self.actor.require(org_id, Role.VIEWER, "see this organisation")
+        return repo.get_organisation(self._sm, org_id)
+
+    def save_organisation(self, org: Organisation) -> Organisation:
+        if org.id is None:
+            if not self.actor.is_admin:
+                raise PermissionDenied(f"{self.user} may not create organisations (site administrators only)")
+            saved = repo.save_organisation(self._sm, org, self.user)
+            return saved
+        self.actor.require(org.id, Role.ADMIN, "edit the organisation")
+        return repo.save_organisation(self._sm, org, self.user)
+
+    # -- systems
+    def systems(self, org_id: int) -> list[System]:
+        self.actor.require(org_id, Role.VIEWER, "see this organisation's systems")
+        return repo.list_systems(self._sm, org_id)
+
+    def get_system(self, system_id: int) -> System:
+        self._need("system", system_id, Role.VIEWER, "see this system")
+        return repo.get_system(self._sm, system_id)
+
+    def save_system(self, system: System) -> System:
+        if system.id is not None:
+            owner = repo.organisation_of(self._sm, "system", system.id)
+            if owner != system.organisation_id:
+                raise PermissionDenied("a system cannot be moved to another organisation")
+        self.actor.require(system.organisation_id, Role.ASSESSOR, "edit systems")
+        return repo.save_system(self._sm, system, self.user)
+
+    def system_profile(self, system_id: int) -> dict:
+        self._need("system", system_id, Role.VIEWER, "see this system")
+        return repo.get_system_profile(self._sm, system_id)
+
+    def set_system_profile(self, system_id: int, profile: dict) -> None:
+        self._need("system", system_id, Role.ASSESSOR, "edit systems")
+        repo.set_system_profile(self._sm, system_id, profile, self.user)
+
+    def update_system_profile(self, system_id: int, change) -> dict:
+        self._need("system", system_id, Role.ASSESSOR, "edit systems")
+        return repo.update_system_profile(self._sm, system_id, change, self.user)
+
+    def log_retention(self, system_id: int) -> int | None:
+        self._need("system", system_id, Role.VIEWER, "see this system")
+        return repo.get_log_retention(self._sm, system_id)
+
+    def set_log_retention(self, system_id: int, days: int | None) -> None:
+        self._need("system", system_id, Role.ASSESSOR, "edit systems")
+        repo.set_log_retention(self._sm, system_id, days, self.user)
+
+    # -- grading
+    def grading_history(self, system_id: int) -> list[GradingRecord]:
+        self._need("system", system_id, Role.VIEWER, "see this system")
+        return repo.grading_history(self._sm, system_id)
+
+    def current_gradings(self, system_ids: list[int]) -> dict[int, GradingRecord]:
+        for sid in system_ids:
+            self._need("system", sid, Role.VIEWER, "see this system")
+        return repo.current_gradings(self._sm, system_ids)
+
+    def add_grading(self, record: GradingRecord) -> GradingRecord:
+        self._need("system", record.system_id, Role.ASSESSOR, "grade systems")
+        return repo.add_grading(self._sm, record, self.user)
+
+    def record_grading_step(self, grading_id: int, **fields) -> GradingRecord:
+        self._need("grading", grading_id, Role.ASSESSOR, "record grading steps")
+        return repo.record_grading_step(self._sm, grading_id, self.user, **fields)
+
+    # -- assessments
+    def assessments(self, system_id: int) -> list[repo.Assessment]:
+        self._need("system", system_id, Role.VIEWER, "see this system")
+        return repo.list_assessments(self._sm, system_id)
+
+    def get_assessment(self, assessment_id: int) -> repo.Assessment:
+        self._need("assessment", assessment_id, Role.VIEWER, "see this assessment")
+        return repo.get_assessment(self._sm, assessment_id)
+
+    def start_assessment(self, system_id: int, level: int, extensions: Iterable[str], catalogue_version: str,
+                         **kwargs) -> repo.Assessment:  # fmt: skip
+        self._need("system", system_id, Role.ASSESSOR, "start assessments")
+        if kwargs.get("baseline_from") is not None:
+            self._need("assessment", kwargs["baseline_from"], Role.VIEWER, "copy this assessment")
+        return repo.start_assessment(self._sm, system_id, level, extensions, catalogue_version, self.user, **kwargs)
+
+    def set_assessment_status(self, assessment_id: int, status: str) -> repo.Assessment:
+        self._need("assessment", assessment_id, Role.ASSESSOR, "change assessments")
+        return repo.set_assessment_status(self._sm, assessment_id, status, self.user)
+
+    def results(self, assessment_id: int) -> list[ItemResult]:
+        self._need("assessment", assessment_id, Role.VIEWER, "see this assessment")
+        return repo.results(self._sm, assessment_id)
+
+    def save_result(self, assessment_id: int, item_id: str, **kwargs) -> ItemResult:
+        self._need("assessment", assessment_id, Role.ASSESSOR, "record results")
+        return repo.save_result(self._sm, assessment_id, item_id, self.user, **kwargs)
+
+    def bulk_set_result(self, assessment_id: int, item_ids: Iterable[str], result: Result, assessed_object: str = ""):
+        self._need("assessment", assessment_id, Role.ASSESSOR, "record results")
+        return repo.bulk_set_result(self._sm, assessment_id, item_ids, result, self.user, assessed_object)
+
+    def import_results(
+        self, assessment_id: int, rows: list[ItemResult], expected_versions: dict[tuple[str, str], int] | None = None
+    ) -> int:
+        self._need("assessment", assessment_id, Role.ASSESSOR, "import results")
+        return repo.import_results(self._sm, assessment_id, rows, self.user, expected_versions)
+
+    def item_history(self, assessment_id: int, item_id: str) -> list[repo.AuditEvent]:
+        self._need("assessment", assessment_id, Role.VIEWER, "see this assessment")
+        return repo.item_history(self._sm, assessment_id, item_id)
+
+    # -- attachments
+    def attachments(self, result_id: int) -> list[repo.Attachment]:
+        self._need("result", result_id, Role.VIEWER, "see this result")
+        return repo.attachments(self._sm, result_id)
+
+    def attach(self, result_id: int, data: bytes, name: str, *, max_bytes: int) -> repo.Attachment:
+        self._need("result", result_id, Role.ASSESSOR, "attach files")
+        return repo.attach(self._sm, result_id, data, name, self.user, max_bytes=max_bytes)
+
+    def remove_attachment(self, attachment_id: int) -> None:
+        self._need("attachment", attachment_id, Role.ASSESSOR, "remove files")
+        repo.remove_attachment(self._sm, attachment_id, self.user)
+
+    def blob(self, sha256: str) -> tuple[bytes, str]:
+        orgs = repo.organisations_holding_blob(self._sm, sha256)
+        if not any(self.actor.can(o, Role.VIEWER) for o in orgs):
+            raise PermissionDenied(f"{self.user} may not read this file")
+        return repo.blob(self._sm, sha256)
+
+    # -- users (organisation admins manage their members; site admins everything)
+    def users(self) -> list:
+        if not self.actor.is_admin and not any(r == Role.ADMIN for r in self.actor.roles.values()):
+            raise PermissionDenied(f"{self.user} may not manage users")
+        return users.list_users(self._sm)
+
+    def create_user(self, username: str, password: str, *, is_admin: bool = False, display_name: str = "",
+                    email: str = "") -> Actor:  # fmt: skip
+        if is_admin and not self.actor.is_admin:
+            raise PermissionDenied("only site administrators create site administrators")
+        if not self.actor.is_admin and not any(r == Role.ADMIN for r in self.actor.roles.values()):
+            raise PermissionDenied(f"{self.user} may not create users")
+        return users.create_user(self._sm, username, password, by=self.user, is_admin=is_admin,
+                                 display_name=display_name, email=email)  # fmt: skip
+
+    def set_role(self, username: str, organisation_id: int, role: Role | None) -> None:
+        self.actor.require(organisation_id, Role.ADMIN, "manage this organisation's members")
+        users.set_role(self._sm, username, organisation_id, role, by=self.user)
+
+    def today(self) -> date:
+        return date.today()
+
+    # -- remediation plan and portfolio (adapters.store.remediation): viewers read tasks, assessors write them
+    def remediation_tasks(self, assessment_id: int) -> list:
+        from mlps.adapters.store import remediation as rem
+
+        self._need("assessment", assessment_id, Role.VIEWER, "see this assessment's remediation plan")
+        return rem.list_tasks(self._sm, assessment_id)
+
+    def create_remediation_tasks(self, assessment_id: int, drafts: list) -> list:
+        from mlps.adapters.store import remediation as rem
+
+        self._need("assessment", assessment_id, Role.ASSESSOR, "plan remediation")
+        return rem.create_tasks(self._sm, assessment_id, drafts, self.user)
+
+    def update_remediation_task(self, task_id: int, *, expected_version: int, **changes):
+        from mlps.adapters.store import remediation as rem
+
+        self.actor.require(rem.organisation_of_task(self._sm, task_id), Role.ASSESSOR, "update remediation tasks")
+        return rem.update_task(self._sm, task_id, self.user, expected_version=expected_version, **changes)
+
+    def remediation_events(self, assessment_id: int) -> list:
+        from mlps.adapters.store import remediation as rem
+
+        self._need("assessment", assessment_id, Role.VIEWER, "see this assessment's remediation plan")
+        return rem.status_events(self._sm, assessment_id)
+
+    def remediation_task_history(self, task_id: int) -> list[repo.AuditEvent]:
+        from mlps.adapters.store import remediation as rem
+
+        self.actor.require(rem.organisation_of_task(self._sm, task_id), Role.VIEWER, "see remediation tasks")
+        return repo.history(self._sm, rem.ENTITY, str(task_id))
+
+    def portfolio(self, org_id: int):
+        """Systems, gradings, assessments and the latest assessments' results of an organisation (bulk reads)."""
+        from mlps.adapters.store import remediation as rem
+
+        self.actor.require(org_id, Role.VIEWER, "see this organisation's systems")
+        return rem.portfolio_data(self._sm, org_id)
+
+    def results_of_assessments(self, system_id: int):
+        """Every recorded result of every assessment of a system, as one long frame (for the score trend)."""
+        from mlps.adapters.store import remediation as rem
+
+        self._need("system", system_id, Role.VIEWER, "see this system")
+        return rem.results_long(self._sm, [a.id for a in repo.list_assessments(self._sm, system_id)])
+
+    # -- recorded changes of a system (mlps.adapters.store.changes): viewers read them, assessors record them
+    def list_changes(self, system_id: int) -> list:
+        from mlps.adapters.store import changes as ch
+
+        self._need("system", system_id, Role.VIEWER, "see this system")
+        return ch.list_changes(self._sm, system_id)
+
+    def add_change(self, system_id: int, on: date, description: str, significant: bool = True):
+        from mlps.adapters.store import changes as ch
+
+        self._need("system", system_id, Role.ASSESSOR, "record changes of systems")
+        return ch.add_change(self._sm, system_id, on, description, significant, self.user, today=self.today())
