@@ -87,8 +87,9 @@ def run() -> list[dict]:
     from_frame = timed(lambda: long_frame_sum(items, frame))
     size = f"{N_ASSESSMENTS} × L4 all ext"
     out = []
-    for method in ("mlps2019", "deduction2021"):
-        seconds = timed(lambda m=method: score_many(frame, items, m))
+    hazards = {a: a % 3 for a in range(N_ASSESSMENTS)}  # 0-2 open major risk hazards each (2025 conclusion)
+    for method in ("mlps2019", "deduction2021", "mlps2025"):
+        seconds = timed(lambda m=method: score_many(frame, items, m, open_hazards=hazards))
         out.append(
             {
                 "name": f"score_many {method}, {size}",
@@ -122,6 +123,15 @@ def run() -> list[dict]:
             "seconds": seconds,
             "target": 0.1,
             "note": "live score, conclusion, coverage and 'why this score' on the assessment page",
+        }
+    )
+    seconds = timed(lambda: score_assessment(one, items, "mlps2025"))
+    out.append(
+        {
+            "name": "score_assessment mlps2025, one L4 all ext, with explanation and the rate range",
+            "seconds": seconds,
+            "target": 0.1,
+            "note": "the 2025 rate, its range for partial = 0 / 1, conclusion, coverage and 'why this conclusion'",
         }
     )
     return out

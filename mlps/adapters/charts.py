@@ -223,6 +223,8 @@ def score_card(score, lang: str) -> dict:
         "high": int(counts.get("high", 0)),
         "medium": int(counts.get("medium", 0)),
         "low": int(counts.get("low", 0)),
+        "rate2025": score.method.conclusion == "rate2025",
+        "hazards_text": c.hazards.text(lang) if c is not None and c.hazards is not None else "",
     }
 
 

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -20,12 +21,14 @@ import pandas as pd
 from mlps.cli import UsageError, parse_extensions
 from mlps.rules.catalogue import load_catalogue
 from mlps.rules.domain import parse_result, parse_risk
+from mlps.rules.hazards import Hazard, HazardError, check_hazard, parse_hazard_arg, tally
 from mlps.rules.risks import apply_decisions
 from mlps.rules.scoring import score_assessment
 from mlps.rules.scoring_methods import load_scoring_config
+from mlps.rules.verdict2025 import method_for
 
 REQUIRED = ("item_id", "result")
-OPTIONAL = ("risk", "object", "assessed_object")
+OPTIONAL = ("risk", "object", "assessed_object", "hazard")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,7 +36,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("results", help="CSV file with columns item_id,result[,risk][,object]; '-' reads stdin")
     p.add_argument("--level", type=int, required=True, choices=[1, 2, 3, 4])
     p.add_argument("--extensions", default="", help="comma-separated: cloud,mobile,iot,ics,bigdata")
-    p.add_argument("--method", default=None, help="scoring method (default mlps2019; also deduction2021)")
+    p.add_argument(
+        "--method",
+        default=None,
+        help="scoring method: mlps2025, mlps2019 or deduction2021 (default: the one the report date gets)",
+    )
+    p.add_argument(
+        "--report-date",
+        default=None,
+        help="the report's date, YYYY-MM-DD (default today): on or after 2025-03-20 the 2025 method applies",
+    )
+    p.add_argument(
+        "--hazard",
+        action="append",
+        default=[],
+        metavar="CODE[:remediated]",
+        help="a major risk hazard by trigger code (A-01 … A-32), ':remediated' when remediated; repeatable",
+    )
     p.add_argument("--format", choices=["json"], default="json")
     p.add_argument("--top", type=int, default=10, help="how many items the explanation lists (default 10)")
     p.add_argument(
@@ -110,20 +129,76 @@ def read_results(text: str, shown: str, known_ids: set[str]) -> pd.DataFrame:
                 risk = parse_risk(cell.get("risk", ""))
             except ValueError as exc:
                 raise UsageError(f"{shown} row {line}, column risk: {exc}") from None
+            hazard = cell.get("hazard", "")
+            if hazard:
+                try:
+                    parse_hazard_arg(hazard)
+                except HazardError as exc:
+                    raise UsageError(f"{shown} row {line}, column hazard: {exc}") from None
             obj = cell.get(obj_col, "") if obj_col else ""
             key = (item_id, obj)
             if key in seen:
                 where = f" on object '{obj}'" if obj else ""
                 raise UsageError(f"{shown} row {line}: item {item_id}{where} already given on row {seen[key]}")
             seen[key] = line
-            rows.append({"item_id": item_id, "result": result, "risk": risk, "assessed_object": obj})
+            rows.append({"item_id": item_id, "result": result, "risk": risk, "assessed_object": obj, "hazard": hazard})
             lines.append(line)
     except csv.Error as exc:
         raise UsageError(f"{shown} row {line + 1}: not valid CSV ({exc})") from None
     frame = pd.DataFrame(
-        rows, columns=["item_id", "result", "risk", "assessed_object"], index=pd.Index(lines, name="row")
+        rows, columns=["item_id", "result", "risk", "assessed_object", "hazard"], index=pd.Index(lines, name="row")
     )
     return frame.astype(object)
+
+
+def parse_report_date(text: str | None) -> date | None:
+    """--report-date: exactly YYYY-MM-DD (None when not given). Raises UsageError."""
+    if text is None:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--report-date '{text}': use a real date written YYYY-MM-DD, e.g. 2025-03-20") from None
+
+
+def gather_hazards(
+    results: pd.DataFrame,
+    given: list[str],
+    level: int,
+    extensions: list[str],
+    selection: list[str],
+    shown: str,
+) -> list[Hazard]:
+    """The hazards of the CSV's `hazard` column and of --hazard: one per distinct trigger code, from the items
+    of the rows naming it, remediated when every mention says so. Raises UsageError naming the row or option."""
+    mentions: dict[str, list[bool]] = {}
+    items: dict[str, list[str]] = {}
+    where: dict[str, str] = {}
+    for row, item_id, text in zip(results.index, results["item_id"], results["hazard"], strict=True):
+        if text:
+            code, remediated = parse_hazard_arg(text)
+            mentions.setdefault(code, []).append(remediated)
+            items.setdefault(code, []).append(str(item_id))
+            where.setdefault(code, f"{shown} row {row}, column hazard")
+    for text in given:
+        try:
+            code, remediated = parse_hazard_arg(text)
+        except HazardError as exc:
+            raise UsageError(f"--hazard: {exc}") from None
+        mentions.setdefault(code, []).append(remediated)
+        where.setdefault(code, f"--hazard {text}")
+    out = []
+    for code in sorted(mentions):
+        h = Hazard(code, item_ids=tuple(dict.fromkeys(items.get(code, ()))),
+                   remediated_on=date.min if all(mentions[code]) else None)  # fmt: skip
+        try:
+            check_hazard(h, level, extensions, selection, require_record=False)
+        except HazardError as exc:
+            raise UsageError(f"{where[code]}: {exc}") from None
+        out.append(h)
+    return out
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -140,15 +215,19 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown method '{args.method}'; known: {', '.join(config.methods)}")
     if args.top < 0:
         raise UsageError("--top must be 0 or more")
+    report_date = parse_report_date(args.report_date)
+    method = method_for(report_date, args.method)
     text, shown = _read_text(args.results)
     results = read_results(text, shown, {i.id for i in items})
+    hazards = gather_hazards(results, args.hazard, args.level, extensions, [i.id for i in items], shown)
     if args.suggest_risks:
         results = apply_decisions(results, args.level)
-    scored = score_assessment(results, items, args.method, config=config)
+    scored = score_assessment(results.drop(columns=["hazard"]), items, method, config=config, hazards=tally(hazards))
     out = {
         "level": args.level,
         "extensions": extensions,
         "catalogue_version": catalogue.version,
+        "report_date": (report_date or date.today()).isoformat(),
         **scored.to_dict(args.top),
     }
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1)

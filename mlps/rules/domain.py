@@ -230,3 +230,5 @@ class Assessment:
     baseline_of: int | None
     created_by: str
     created_at: datetime
+    report_date: date | None = None  # the report's date: on or after 2025-03-20 the 2025 rules apply
+    scoring_method: str | None = None  # a method chosen by hand; None = the one the report date gets

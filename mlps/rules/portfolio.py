@@ -19,12 +19,15 @@ from mlps.rules.catalogue import Catalogue
 from mlps.rules.domain import GradingRecord, System
 from mlps.rules.scoring import score_many
 from mlps.rules.scoring_methods import ScoringConfig, load_scoring_config
+from mlps.rules.verdict2025 import method_for
 
 FILING_STATES = ("not_graded", "graded_not_filed", "filed", "no_filing_needed")
 # worst first: a system never assessed is the least known, then 差, 中, 良, 优
-GRADE_RANK = {None: 0, "poor": 1, "fair": 2, "good": 3, "excellent": 4}
+# worst first across both schemes: 优/良/中/差 (2019/2021 templates) and 符合/基本符合/不符合 (2025)
+GRADE_RANK = {None: 0, "poor": 1, "nonconform": 1, "fair": 2, "basic": 2, "good": 3, "excellent": 4, "conform": 4}
 
 COLUMNS = [
+    "method",
     "system_id",
     "system",
     "level",
@@ -67,6 +70,14 @@ def filing_state(grading: GradingRecord | None, filing_min_level: int = 2) -> st
     return "filed" if grading.filed_on else "graded_not_filed"
 
 
+def _method_of(a: AssessmentLike, method: str | None, config: ScoringConfig) -> str:
+    """The method given, else the assessment's own (chosen, or by its report date), else the configured default."""
+    if method:
+        return method
+    chosen, when = getattr(a, "scoring_method", None), getattr(a, "report_date", None)
+    return method_for(when, chosen) if chosen or when else config.default_method
+
+
 def score_assessments(
     assessments: Sequence[AssessmentLike],
     results: pd.DataFrame,
@@ -74,20 +85,25 @@ def score_assessments(
     method: str | None = None,
     *,
     config: ScoringConfig | None = None,
+    open_hazards: Mapping[int, int] | None = None,
 ) -> pd.DataFrame:
     """score_many over assessments of different levels and extensions: one row per assessment id (index
     'assessment') with score, grade, grade_code, high, medium, low, problems, gaps, scored, dropped_rows.
     Result rows naming items outside an assessment's level and extensions (e.g. after a catalogue change)
-    are left out and counted in dropped_rows. An assessment with no result row gets NaN score and no grade."""
+    are left out and counted in dropped_rows. An assessment with no result row gets NaN score and no grade.
+    With no `method`, each assessment is judged by its own (the report date's, or the one chosen: 2025 gives
+    the rate and 符合 / 基本符合 / 不符合 with `open_hazards`, older ones keep 优/良/中/差); column `method` says
+    which."""
     config = config or load_scoring_config()
-    cols = ["score", "grade", "grade_code", "high", "medium", "low", "unrated", "problems", "gaps", "scored"]
-    groups: dict[tuple[int, tuple[str, ...]], list[int]] = {}
+    cols = ["score", "grade", "grade_code", "high", "medium", "low", "unrated", "problems", "gaps", "scored", "method"]
+    groups: dict[tuple[int, tuple[str, ...], str], list[int]] = {}
     for a in assessments:
-        groups.setdefault((a.level, tuple(sorted(a.extensions))), []).append(a.id)
+        m = _method_of(a, method, config)
+        groups.setdefault((a.level, tuple(sorted(a.extensions)), m), []).append(a.id)
     parts = []
     dropped: dict[int, int] = {}
     by_assessment = results.groupby("assessment", sort=False).indices if len(results) else {}
-    for (level, ext), ids in groups.items():
+    for (level, ext, m), ids in groups.items():
         items = catalogue.select(level, list(ext))
         rows = [by_assessment[i] for i in ids if i in by_assessment]
         sub = results.iloc[np.concatenate(rows)] if rows else results.iloc[0:0]
@@ -97,7 +113,8 @@ def score_assessments(
                 dropped[int(aid)] = int(n)
             sub = sub[known]
         if len(sub):
-            scored = score_many(sub, items, method, config=config, categories=False)
+            scored = score_many(sub, items, m, config=config, categories=False, open_hazards=open_hazards)
+            scored["method"] = m
             scored["problems"] = scored[["high", "medium", "low", "unrated"]].sum(axis=1)
             scored.index = scored.index.astype(int)
             parts.append(scored)
@@ -107,11 +124,12 @@ def score_assessments(
             empty = pd.DataFrame(index=pd.Index(missing, name="assessment"))
             empty["score"] = np.nan
             empty["gaps"] = len(items)
+            empty["method"] = m
             parts.append(empty)
     out = pd.concat(parts) if parts else pd.DataFrame(columns=cols)
     for c in cols:
         if c not in out.columns:
-            out[c] = np.nan if c == "score" else None if c in ("grade", "grade_code") else 0
+            out[c] = np.nan if c == "score" else None if c in ("grade", "grade_code", "method") else 0
     out["dropped_rows"] = [dropped.get(int(i), 0) for i in out.index]
     for c in ("high", "medium", "low", "unrated", "problems", "gaps", "scored"):
         out[c] = out[c].fillna(0).astype(int)
@@ -129,11 +147,13 @@ def portfolio_table(
     *,
     overdue: Mapping[int, int] | None = None,
     config: ScoringConfig | None = None,
+    open_hazards: Mapping[int, int] | None = None,
 ) -> pd.DataFrame:
     """One row per system, worst first: never assessed, then 差, 中, 良, 优; within a grade more high risks,
     then the lower score, then more overdue obligations. `overdue` maps a system id to its number of overdue
     obligations (None when obligations are not known: the column is then empty)."""
-    scored = score_assessments(list(latest.values()), results, catalogue, method, config=config)
+    scored = score_assessments(list(latest.values()), results, catalogue, method, config=config,
+                               open_hazards=open_hazards)  # fmt: skip
     rows: list[dict[str, Any]] = []
     for s in systems:
         g = gradings.get(s.id)
@@ -162,6 +182,7 @@ def portfolio_table(
                 "gaps": int(r["gaps"]) if r is not None else 0,
                 "overdue": overdue.get(s.id) if overdue is not None else None,
                 "dropped_rows": int(r["dropped_rows"]) if r is not None else 0,
+                "method": r["method"] if r is not None else None,
             }
         )
     frame = pd.DataFrame(rows, columns=COLUMNS)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from mlps.rules.catalogue import Item
 from mlps.rules.domain import Result, Risk, parse_result, parse_risk
+from mlps.rules.hazards import Hazard, closed_by, tally
 from mlps.rules.risks import HighRiskCase, HighRiskCatalogue, load_high_risk_cases
 from mlps.rules.scoring import ScoreResult, item_arrays
 from mlps.rules.scoring_methods import (
@@ -42,6 +43,8 @@ from mlps.rules.scoring_methods import (
     conclude,
     load_scoring_config,
 )
+from mlps.rules.verdict2025 import SCHEME as RATE2025
+from mlps.rules.verdict2025 import conclude_2025, load_verdict_rules, rate_range
 
 RISK_ORDER: tuple[Risk | None, ...] = (Risk.HIGH, Risk.MEDIUM, Risk.LOW, None)
 RISK_NAMES = {
@@ -227,6 +230,8 @@ class WhatIf:
         if b is None or a is None:
             return _pick("尚无得分：请先记录测评结果。", "No score yet: record results first.", lang)
         s_b, s_a = f"{b.score:.2f}", f"{a.score:.2f}"
+        if b.scheme == RATE2025:
+            return self._summary_2025(b, a, lang)
         if lang == "zh":
             move = f"结论由 {b.grade} 变为 {a.grade}" if a.code != b.code else f"结论仍为 {a.grade}"
             high = f"高风险 {self.high_before} → {self.high_after}"
@@ -238,6 +243,18 @@ class WhatIf:
             move = f"you stay at {a.grade_en} ({a.grade})"
         high = f"high risks {self.high_before} → {self.high_after}"
         return f"Do these {self.tasks} {word} and {move}: score {s_b} → {s_a}, {high}"
+
+    def _summary_2025(self, b: Conclusion, a: Conclusion, lang: str) -> str:
+        """'完成这 4 项整改，关闭 2 个重大风险隐患，符合率 84.00% → 91.00%，结论由 基本符合 变为 符合'."""
+        closed = b.hazards.open - a.hazards.open if b.hazards is not None and a.hazards is not None else 0
+        if lang == "zh":
+            move = f"结论由 {b.grade} 变为 {a.grade}" if a.code != b.code else f"结论仍为 {a.grade}"
+            hz = f"关闭 {closed} 个重大风险隐患，" if closed else ""
+            return f"完成这 {self.tasks} 项整改，{hz}符合率 {b.score:.2f}% → {a.score:.2f}%，{move}"
+        word = "task" if self.tasks == 1 else "tasks"
+        hz = f", close {closed} major risk hazard{'s' if closed != 1 else ''}" if closed else ""
+        move = f"you move from '{b.grade_en}' to '{a.grade_en}'" if a.code != b.code else f"you stay at '{a.grade_en}'"
+        return f"Do these {self.tasks} {word}{hz} and the rate goes {b.score:.2f}% → {a.score:.2f}%: {move}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -261,7 +278,13 @@ class WhatIfModel:
     not-applicable and not-assessed results stay as they are (a fix does not assess anything new).
     """
 
-    def __init__(self, score: ScoreResult, items: Sequence[Item], config: ScoringConfig | None = None):
+    def __init__(
+        self,
+        score: ScoreResult,
+        items: Sequence[Item],
+        config: ScoringConfig | None = None,
+        hazards: Sequence[Hazard] = (),
+    ):
         frame = score.items
         ids = tuple(i.id for i in items)
         if tuple(frame["item_id"]) != ids:
@@ -281,6 +304,10 @@ class WhatIfModel:
         self.gaps = score.coverage.gaps
         self.labels = _labels(items)
         self.base = score.score
+        # the 2025 rules: the conclusion also counts major risk hazards; a fix closes a hazard when it fixes every
+        # item the hazard comes from (a cross-cutting hazard with no item is never closed by fixing items)
+        self.rate2025 = self.method.conclusion == RATE2025
+        self.hazards = list(hazards)
 
     def indices(self, fixes: Iterable[TaskDraft | str]) -> np.ndarray:
         """The problem items (positions) a set of tasks or item ids covers."""
@@ -310,13 +337,38 @@ class WhatIfModel:
         open_rank = np.where(self.problem & ~fixed, self.risk_rank, 0)
         return score, open_rank.max(axis=1)
 
+    def hazards_after(self, fixed: np.ndarray) -> list[Hazard]:
+        """The hazards once the items at `fixed` are fixed: those it closes count as remediated (Q22 still counts
+        them)."""
+        ids = {self.ids[n] for n in fixed.tolist()}
+        closes = closed_by(self.hazards, ids)
+        return [
+            replace(h, remediated_on=h.remediated_on or date.max) if c and not h.remediated else h
+            for h, c in zip(self.hazards, closes, strict=True)
+        ]
+
     def conclusion(self, fixed: np.ndarray) -> tuple[float | None, Conclusion | None, int]:
         score, _ = self.scores([fixed])
         s = None if np.isnan(score[0]) else float(score[0])
         done = set(fixed.tolist())
         open_risks = {self.ids[n]: self.risk[n] for n in np.flatnonzero(self.problem) if n not in done}
         high = sum(1 for r in open_risks.values() if r is Risk.HIGH)
+        if self.rate2025:
+            low, hi = rate_range(self._grid([fixed]), self.arrays, self.method.parameters)
+            verdict = conclude_2025(s, float(low[0]), float(hi[0]), tally(self.hazards_after(fixed)),
+                                    risks=open_risks, gaps=self.gaps)  # fmt: skip
+            return s, verdict, high
         return s, conclude(s, open_risks, rules=self.rules, labels=self.labels, gaps=self.gaps), high
+
+    def _grid(self, variants: Sequence[np.ndarray]) -> ResultGrid:
+        fixed = np.zeros((len(variants), len(self.ids)), dtype=bool)
+        for row, idx in enumerate(variants):
+            fixed[row, idx] = True
+        return ResultGrid(
+            np.where(fixed, self.conform + self.partial + self.nonconform, self.conform),
+            np.where(fixed, 0.0, self.partial),
+            np.where(fixed, 0.0, self.nonconform),
+        )
 
     def what_if(self, fixes: Iterable[TaskDraft | str]) -> WhatIf:
         fixes = list(fixes)
@@ -341,10 +393,47 @@ class WhatIfModel:
 
 
 def what_if(
-    score: ScoreResult, items: Sequence[Item], fixes: Iterable[TaskDraft | str], config: ScoringConfig | None = None
+    score: ScoreResult,
+    items: Sequence[Item],
+    fixes: Iterable[TaskDraft | str],
+    config: ScoringConfig | None = None,
+    hazards: Sequence[Hazard] = (),
 ) -> WhatIf:
-    """The score and conclusion if these tasks (or item ids) were done. Equals re-scoring `apply_fixes`."""
-    return WhatIfModel(score, items, config).what_if(fixes)
+    """The score and conclusion if these tasks (or item ids) were done. Equals re-scoring `apply_fixes`
+    (under the 2025 rules with the hazards they close counted as remediated)."""
+    return WhatIfModel(score, items, config, hazards).what_if(fixes)
+
+
+def live_points(
+    tasks: Sequence[TaskDraft], score: ScoreResult, items: Sequence[Item], hazards: Sequence[Hazard] = ()
+) -> list[TaskDraft]:
+    """The tasks with `points` recomputed against today's results: what the what-if shows for each task alone
+    (a stored task keeps the points of the day it was planned otherwise; issue 18 item 4)."""
+    if not tasks:
+        return []
+    model = WhatIfModel(score, items, hazards=hazards)
+    values, _ = model.scores([model.indices([t]) for t in tasks])
+    base = model.base
+    return [
+        replace(t, points=0.0 if base is None or np.isnan(v) else max(float(v - base), 0.0))
+        for t, v in zip(tasks, values, strict=True)
+    ]
+
+
+def fixed_already(model: WhatIfModel) -> set[str]:
+    """Items of the assessment that are not problems (nothing left to fix on them)."""
+    return {model.ids[n] for n in np.flatnonzero(~model.problem)}
+
+
+def verdict_target(code: str) -> tuple[float, bool]:
+    """The 2025 target as (lowest rate shown that reaches it, whether every open hazard must be closed):
+    'conform' needs a rate above 90 (the next value shown, e.g. 90.01) and no open hazard; 'basic' 60."""
+    rules = load_verdict_rules()
+    if code == "conform":
+        return rules.conform_above + 10 ** -rules.rate_decimals, True
+    if code == "basic":
+        return rules.basic_from, False
+    raise RemediationError(f"unknown 2025 target '{code}'; known: conform, basic")
 
 
 def apply_fixes(results: pd.DataFrame, fixes: Iterable[TaskDraft | str]) -> pd.DataFrame:
@@ -539,6 +628,8 @@ def suggest_minimal_set(
     *,
     max_risk: Risk | None = Risk.MEDIUM,
     config: ScoringConfig | None = None,
+    hazards: Sequence[Hazard] = (),
+    close_hazards: bool = False,
 ) -> Suggestion:
     """Tasks that close every open risk above `max_risk` (default: every high risk) and reach `target_score`.
 
@@ -549,14 +640,21 @@ def suggest_minimal_set(
     """
     if not isinstance(target_score, int | float) or isinstance(target_score, bool) or not 0 <= target_score <= 100:
         raise RemediationError(f"the target score must be a number from 0 to 100, not {target_score!r}")
-    model = WhatIfModel(score, items, config)
+    model = WhatIfModel(score, items, config, hazards)
     limit = RISK_RANK[max_risk]
     tasks = list(tasks)
     idx = [model.indices([t]) for t in tasks]
     over = {model.ids[n] for n in np.flatnonzero(model.problem & (model.risk_rank > limit))}
+    open_hazards = [h for h in model.hazards if not h.remediated] if close_hazards else []
+    hazard_items = {i for h in open_hazards for i in h.item_ids}
     covered = {model.ids[n] for i in idx for n in i}
-    uncovered = tuple(sorted(over - covered))
-    required = [n for n, i in enumerate(idx) if any(model.risk_rank[j] > limit for j in i)]
+    uncovered = tuple(sorted(over - covered)) + tuple(
+        sorted(h.code for h in open_hazards if not h.item_ids or not set(h.item_ids) <= covered | fixed_already(model))
+    )
+    required = [
+        n for n, i in enumerate(idx)
+        if any(model.risk_rank[j] > limit for j in i) or any(model.ids[j] in hazard_items for j in i)
+    ]  # fmt: skip
     chosen = list(required)
 
     def union(positions: list[int], extra: int | None = None) -> np.ndarray:
@@ -564,7 +662,10 @@ def suggest_minimal_set(
         return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def ok(positions: list[int]) -> bool:
-        s, w = model.scores([union(positions)])
+        fixed = union(positions)
+        s, w = model.scores([fixed])
+        if open_hazards and any(not h.remediated for h in model.hazards_after(fixed)):
+            return False
         return bool(model.reaches(s, w, target_score, limit)[0])
 
     added: list[int] = []
@@ -591,8 +692,11 @@ def suggest_minimal_set(
     outcome = model.what_if(picked)
     note_zh = note_en = ""
     if uncovered:
-        note_zh = f"有 {len(uncovered)} 个风险超出要求的问题没有对应的整改任务：{'、'.join(uncovered[:5])}"
-        note_en = f"{len(uncovered)} problems over the risk limit have no task: {', '.join(uncovered[:5])}"
+        shown = "、".join(uncovered[:5])
+        note_zh = f"有 {len(uncovered)} 个超出要求的问题或重大风险隐患没有能关闭它的整改任务：{shown}"
+        note_en = f"{len(uncovered)} problems or hazards over the limit have no task that closes them: " + ", ".join(
+            uncovered[:5]
+        )
     elif not reached:
         best = "—" if outcome.score_after is None else f"{outcome.score_after:.2f}"
         note_zh = f"即使完成全部任务也达不到 {target_score:g} 分（最多 {best}）。"

@@ -36,6 +36,7 @@ import pandas as pd
 
 from mlps.rules.catalogue import Item
 from mlps.rules.domain import RESULT_SCORE, Result, Risk, parse_result, parse_risk
+from mlps.rules.hazards import NO_HAZARDS, HazardTally
 from mlps.rules.scoring_methods import (
     CATEGORY_ORDER,
     RANK_RISK,
@@ -50,6 +51,8 @@ from mlps.rules.scoring_methods import (
     grade_indices,
     load_scoring_config,
 )
+from mlps.rules.verdict2025 import SCHEME as RATE2025
+from mlps.rules.verdict2025 import conclude_2025, load_verdict_rules, rate_range, verdict_indices
 
 # result codes used in the count grids, in this order
 RESULT_ORDER: tuple[Result, ...] = (Result.CONFORM, Result.PARTIAL, Result.NONCONFORM, Result.NA, Result.NOT_ASSESSED)
@@ -297,6 +300,8 @@ class ScoreResult:
     def to_dict(self, top: int | None = 10) -> dict[str, Any]:
         """JSON-ready: method and parameters, score, conclusion and reason, categories, coverage, explanation."""
         c = self.conclusion
+        if self.method.conclusion == RATE2025:
+            return self.verdict_2025(top)
         return {
             "method": self.method.name,
             "method_version": self.method.version,
@@ -318,6 +323,37 @@ class ScoreResult:
             "note_zh": "本得分由本工具按所列方法计算，仅供自查参考；正式得分以测评机构出具的报告为准。",
             "note_en": "Computed by this workbench with the method shown, for self-checks only; "
             "only an accredited agency's report gives the official score.",
+        }
+
+
+    def verdict_2025(self, top: int | None = 10) -> dict[str, Any]:
+        """JSON-ready verdict of the 2025 method: rate, its range, the conclusion, the hazard count (Q22)."""
+        c = self.conclusion
+        hz = c.hazards.to_dict() if c and c.hazards is not None else {"count": 0, "remediated": 0, "codes": [],
+                                                                          "text_zh": "0", "text_en": "0"}  # fmt: skip
+        high = int((self.items["problem"] & (self.items["risk"] == "high")).sum())
+        return {
+            "method": self.method.name,
+            "method_version": self.method.version,
+            "method_confidence": self.method.confidence,
+            "rate": None if c is None else round(c.score, 2),
+            "rate_range": list(c.rate_range) if c else None,
+            "conclusion": c.grade if c else None,
+            "conclusion_code": c.code if c else None,
+            "boundary": c.boundary if c else False,
+            "depends_on_partial": c.depends_on_partial if c else False,
+            "hazards": hz,
+            "high_risks": high,
+            "reason": {"zh": c.reason_zh, "en": c.reason_en} if c else None,
+            "provisional": c.provisional if c else True,
+            "coverage": self.coverage.to_dict(),
+            "explanation": [g.to_dict() for g in (self.explanation if top is None else self.explanation[:top])],
+            "our_reading": self.method.describe()["our_reading"]
+            | {r.parameter: {"confidence": r.confidence, "note_zh": r.note_zh, "note_en": r.note_en}
+               for r in load_verdict_rules().readings},  # fmt: skip
+            "note_zh": "本结论由本工具按所列方法计算，仅供自查参考；正式结论以测评机构出具的报告为准。",
+            "note_en": "Computed by this workbench with the method shown, for self-checks only; "
+            "only an accredited agency's report gives the official conclusion.",
         }
 
 
@@ -381,9 +417,11 @@ def score_assessment(
     method: str | ScoringMethod | None = None,
     *,
     config: ScoringConfig | None = None,
+    hazards: HazardTally = NO_HAZARDS,
 ) -> ScoreResult:
     """Score one assessment. `method`: a name from controls/scoring_methods.yaml (default mlps2019) or a
-    ScoringMethod. Raises ScoringInputError naming the row and column for bad results."""
+    ScoringMethod. `hazards`: the assessment's major risk hazards, counted by the 2025 conclusion (other
+    methods ignore them). Raises ScoringInputError naming the row and column for bad results."""
     config = config or load_scoring_config()
     m = _resolve(method, config)
     arrays = item_arrays(items)
@@ -437,7 +475,11 @@ def score_assessment(
         partly_assessed_ids=tuple(np.asarray(arrays.ids, dtype=object)[scored & (grids.not_assessed[0] > 0)]),
     )
     open_risks = {arrays.ids[n]: RANK_RISK[int(worst[n])] for n in np.flatnonzero(problem)}
-    conclusion = conclude(score, open_risks, rules=config.conclusion, labels=_labels(items), gaps=coverage.gaps)
+    if m.conclusion == RATE2025:
+        low, high = rate_range(g, arrays, m.parameters)
+        conclusion = conclude_2025(score, float(low[0]), float(high[0]), hazards, risks=open_risks, gaps=coverage.gaps)
+    else:
+        conclusion = conclude(score, open_risks, rules=config.conclusion, labels=_labels(items), gaps=coverage.gaps)
     by_id = {i.id: i for i in items}
     order = sorted(np.flatnonzero(problem), key=lambda n: (-gains[n], arrays.ids[n]))
     explanation = tuple(
@@ -480,13 +522,15 @@ def score_many(
     key: str = "assessment",
     config: ScoringConfig | None = None,
     categories: bool = True,
+    open_hazards: Mapping[Hashable, int] | None = None,
 ) -> pd.DataFrame:
     """Score every assessment in a long results frame (one row per assessment, item and object; `key` names
     the assessment). All assessments share `items` (one level + extensions). Returns one row per assessment,
     indexed by the key, with columns: score (NaN when nothing scored), grade (优/良/中/差 or None), grade_code,
     scored, not_applicable, gaps, high, medium, low, unrated (open problems by risk), worst_risk, and with
     `categories` one 0-100 column per category code. Same numbers as score_assessment, vectorised. An
-    assessment with no row at all does not appear. Raises ScoringInputError naming the row and column."""
+    assessment with no row at all does not appear. Raises ScoringInputError naming the row and column.
+    Under the 2025 method the grade is 符合 / 基本符合 / 不符合, with `open_hazards` (key -> open hazards)."""
     config = config or load_scoring_config()
     m = _resolve(method, config)
     arrays = item_arrays(items)
@@ -499,11 +543,18 @@ def score_many(
     problem = scored & ((g.partial + g.nonconform) > 0)
     worst_cell = np.where(problem, grids.worst_risk, 0)
     worst = worst_cell.max(axis=1)
-    rules = config.conclusion
-    grade_idx = grade_indices(np.nan_to_num(score, nan=0.0), worst, rules)
     has_score = ~np.isnan(score)
-    zh = np.array([gr.zh for gr in rules.grades], dtype=object)
-    codes = np.array([gr.code for gr in rules.grades], dtype=object)
+    if m.conclusion == RATE2025:
+        vr = load_verdict_rules()
+        hz = np.array([int((open_hazards or {}).get(k, 0)) for k in prep.keys], dtype=np.int64)
+        grade_idx = verdict_indices(np.nan_to_num(score, nan=0.0), hz, vr)
+        zh = np.array([v.zh for v in vr.verdicts], dtype=object)
+        codes = np.array([v.code for v in vr.verdicts], dtype=object)
+    else:
+        rules = config.conclusion
+        grade_idx = grade_indices(np.nan_to_num(score, nan=0.0), worst, rules)
+        zh = np.array([gr.zh for gr in rules.grades], dtype=object)
+        codes = np.array([gr.code for gr in rules.grades], dtype=object)
     out = pd.DataFrame(
         {
             "score": score,

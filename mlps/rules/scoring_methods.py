@@ -180,11 +180,39 @@ def _tier_deduction(grid: ResultGrid, items: ItemArrays, params: Mapping[str, An
     return np.where(shares > 0, np.clip(score, 0.0, scale), np.nan)
 
 
+def _validate_conformity_rate(params: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"scale": _check_scale(params)}
+    for key, default in (("conform", 1.0), ("partial", 0.5), ("nonconform", 0.0)):
+        v = params.get(key, default)
+        if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v <= 1:
+            raise ValueError(f"parameter '{key}' must be a credit between 0 and 1, not {v!r}")
+        out[key] = float(v)
+    if not out["conform"] >= out["partial"] >= out["nonconform"]:
+        raise ValueError("credits must not rise from conform to partial to nonconform")
+    return out
+
+
+def _conformity_rate(grid: ResultGrid, items: ItemArrays, params: Mapping[str, Any]) -> np.ndarray:
+    """2025 template as we read it: scale × mean, over items with at least one applicable result, of the item
+    score (the mean over its objects of the conform / partial / nonconform credits). Weights play no part."""
+    n = grid.assessed
+    scored = n > 0
+    credit = (
+        params["conform"] * grid.conform + params["partial"] * grid.partial + params["nonconform"] * grid.nonconform
+    )
+    count = scored.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.where(scored, credit / np.where(scored, n, 1.0), 0.0).sum(axis=1)
+        return np.where(count > 0, params["scale"] * total / np.where(count > 0, count, 1), np.nan)
+
+
 Rule = Callable[[ResultGrid, ItemArrays, Mapping[str, Any]], np.ndarray]
 RULES: dict[str, tuple[Callable[[Mapping[str, Any]], dict[str, Any]], Rule]] = {
     "category_mean": (_validate_category_mean, _category_mean),
     "tier_deduction": (_validate_tier_deduction, _tier_deduction),
+    "conformity_rate": (_validate_conformity_rate, _conformity_rate),
 }
+CONCLUSION_SCHEMES = ("grades", "rate2025")  # 优/良/中/差 (2019/2021 templates) or 符合/基本符合/不符合 (2025)
 
 
 # ---------------------------------------------------------------- methods and the conclusion table
@@ -215,6 +243,7 @@ class ScoringMethod:
     formula_en: str
     parameters: Mapping[str, Any] = field(default_factory=dict)
     readings: tuple[Reading, ...] = ()
+    conclusion: str = "grades"  # which conclusion the method's reports give: one of CONCLUSION_SCHEMES
 
     def overall(self, grid: ResultGrid, items: ItemArrays) -> np.ndarray:
         """The overall score of every assessment in `grid` (NaN where nothing is scored)."""
@@ -247,6 +276,7 @@ class ScoringMethod:
             "formula_zh": self.formula_zh,
             "formula_en": self.formula_en,
             "parameters": _plain(self.parameters),
+            "conclusion": self.conclusion,
             "our_reading": {
                 r.parameter: {"confidence": r.confidence, "note_zh": r.note_zh, "note_en": r.note_en}
                 for r in self.readings
@@ -331,6 +361,10 @@ def _parse_method(name: str, raw: Any, file: str) -> ScoringMethod:
                 note_en=_text(r, "note_en", file, f"{where}, reading '{pname}'"),
             )
         )
+    scheme = raw.get("conclusion", "grades")
+    if scheme not in CONCLUSION_SCHEMES:
+        known = ", ".join(CONCLUSION_SCHEMES)
+        raise ScoringConfigError(file, where, f"conclusion must be one of {known}, not {scheme!r}")
     if confidence == "R" and not readings:
         raise ScoringConfigError(file, where, "a method marked R must say which parameters are our reading")
     return ScoringMethod(
@@ -345,6 +379,7 @@ def _parse_method(name: str, raw: Any, file: str) -> ScoringMethod:
         formula_en=_text(raw, "formula_en", file, where),
         parameters=checked,
         readings=tuple(readings),
+        conclusion=str(scheme),
     )
 
 
@@ -446,6 +481,11 @@ class Conclusion:
     reason_zh: str
     reason_en: str
     provisional: bool  # items not yet assessed, or problems without a risk level: the grade may still change
+    scheme: str = "grades"  # grades (优/良/中/差) or rate2025 (符合/基本符合/不符合, mlps.rules.verdict2025)
+    rate_range: tuple[float, float] | None = None  # 2025: the rate with 部分符合 counted 0 and 1
+    boundary: bool = False  # 2025: the rate is exactly on a band's edge (our reading decides the side)
+    depends_on_partial: bool = False  # 2025: the conclusion differs across rate_range
+    hazards: Any = None  # 2025: mlps.rules.hazards.HazardTally
 
     def reason(self, lang: str) -> str:
         return self.reason_zh if lang == "zh" else self.reason_en
@@ -461,6 +501,11 @@ class Conclusion:
             "reason_zh": self.reason_zh,
             "reason_en": self.reason_en,
             "provisional": self.provisional,
+            "scheme": self.scheme,
+            "rate_range": list(self.rate_range) if self.rate_range else None,
+            "boundary": self.boundary,
+            "depends_on_partial": self.depends_on_partial,
+            "hazards": self.hazards.to_dict() if self.hazards is not None else None,
         }
 
 

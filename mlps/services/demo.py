@@ -13,11 +13,13 @@ from datetime import date, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
+from mlps.adapters.store import hazards
 from mlps.adapters.store import repository as repo
 from mlps.adapters.store.models import OrganisationRow
 from mlps.rules.catalogue import Catalogue
 from mlps.rules.domain import HarmDegree, HarmObject, ItemResult, Judgement, Organisation, Result, Risk, System
 from mlps.rules.grading import grade
+from mlps.rules.hazards import Hazard, load_hazard_triggers
 
 DEMO_NAME = "青山县第一中学"
 DEMO_USER = "demo"
@@ -165,6 +167,7 @@ def create(sm: sessionmaker, catalogue: Catalogue, today: date | None = None) ->
             DEMO_USER,
         )
         items = catalogue.select(level, list(demo.system.extensions))
+        older = demo.system.name == OLDER_SYSTEM  # judged before 2025-03-20: keeps the 2019 score and 优/良/中/差
         assessment = repo.start_assessment(
             sm,
             system.id,
@@ -172,8 +175,10 @@ def create(sm: sessionmaker, catalogue: Catalogue, today: date | None = None) ->
             demo.system.extensions,
             catalogue.version,
             DEMO_USER,
-            started_on=today - timedelta(days=7),
-            title=f"{today.year} 年自查",
+            started_on=OLDER_REPORT - timedelta(days=14) if older else today - timedelta(days=7),
+            title="2024 年等级测评" if older else f"{today.year} 年自查",
+            kind="agency" if older else "self",
+            report_date=OLDER_REPORT if older else today,
         )
         picked = [i for i in items if rng.random() < demo.share_assessed]
         rows = []
@@ -196,8 +201,61 @@ def create(sm: sessionmaker, catalogue: Catalogue, today: date | None = None) ->
                     risk=risk,
                 )
             )
+        if demo.system.name == HAZARD_SYSTEM:
+            rows = _with_hazard_problems(rows, level, today)
         repo.import_results(sm, assessment.id, rows, DEMO_USER)
+        if demo.system.name == HAZARD_SYSTEM:
+            _record_hazards(sm, assessment.id, level, today)
     return org
+
+
+OLDER_SYSTEM = "办公自动化系统"  # its assessment is dated before the 2025 template (Q21)
+OLDER_REPORT = date(2024, 12, 2)
+HAZARD_SYSTEM = "学生信息管理系统"  # judged by the 2025 rules, with two major risk hazards (one remediated)
+DEMO_HAZARDS = (
+    (
+        "A-18",
+        "教务管理员账户使用弱口令（admin123），可从校园网登录；无缓解措施，"
+        "一旦被利用可读取全部学生档案，弱口令极易被猜中：三原则均满足。",
+        None,
+        "",
+    ),
+    (
+        "A-26",
+        "学生成绩库没有本地备份，误删或勒索软件会导致数据无法恢复；无其他补救措施，后果严重且此类事件常见：三原则均满足。",
+        14,
+        "已部署每日本地备份，抽取一次备份恢复到测试库，数据完整。",
+    ),
+)
+
+
+def _with_hazard_problems(rows: list[ItemResult], level: int, today: date) -> list[ItemResult]:
+    """The items the demo's hazards come from, recorded as high-risk problems."""
+    table = load_hazard_triggers()
+    ids = {i for code, *_ in DEMO_HAZARDS for i in table.get(code).items_at(level)}
+    kept = [r for r in rows if r.item_id not in ids]
+    for item_id in sorted(ids):
+        kept.append(ItemResult(item_id=item_id, result=Result.NONCONFORM, record=RECORDS[Result.NONCONFORM],
+                               evidence_date=today - timedelta(days=5), risk=Risk.HIGH))  # fmt: skip
+    return kept
+
+
+def _record_hazards(sm: sessionmaker, assessment_id: int, level: int, today: date) -> None:
+    table = load_hazard_triggers()
+    for code, judgement, remediated_days_ago, verification in DEMO_HAZARDS:
+        hazards.add_hazard(
+            sm,
+            assessment_id,
+            Hazard(
+                code=code,
+                item_ids=table.get(code).items_at(level),
+                judgement=judgement,
+                found_on=today - timedelta(days=5),
+                remediated_on=None if remediated_days_ago is None else today - timedelta(days=2),
+                verification=verification,
+            ),
+            DEMO_USER,
+        )
 
 
 def ensure(sm: sessionmaker, catalogue: Catalogue, *, reset: bool = False) -> bool:

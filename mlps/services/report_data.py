@@ -36,6 +36,7 @@ from mlps.adapters.reports import (
     ControlPointScore,
     DataSurveyRow,
     FilingEntry,
+    HazardLine,
     ItemResultRow,
     MissingField,
     ProblemRow,
@@ -55,10 +56,13 @@ from mlps.adapters.store import repository as repo
 from mlps.rules.catalogue import Catalogue, Item
 from mlps.rules.domain import AssessmentKind, GradingRecord, ItemResult, Organisation, Result, Risk, System
 from mlps.rules.filing_details import ATTACHMENTS, AUTHORITY_ATTACHMENT, FILING_TEXT_FIELDS
+from mlps.rules.hazards import Hazard, load_hazard_triggers, tally
 from mlps.rules.results import results_frame
 from mlps.rules.risks import RiskDecision, apply_decisions
 from mlps.rules.scoring import ScoreResult, score_assessment
 from mlps.rules.soa_apply import SavedStatement, applicability_rows, saved_statement
+from mlps.rules.verdict2025 import SCHEME as RATE2025
+from mlps.rules.verdict2025 import method_for
 
 KINDS = ("grading", "filing", "expert-review", "assessment")
 GRADING_KINDS = ("grading", "filing", "expert-review")
@@ -113,6 +117,11 @@ class RepositoryReader:
         except ImportError:  # the remediation store is optional for the report
             return []
         return remediation.list_tasks(self._sm, assessment_id)
+
+    def hazards(self, assessment_id: int) -> list:
+        from mlps.adapters.store import hazards
+
+        return hazards.list_hazards(self._sm, assessment_id)
 
 
 def check_kind(kind: str) -> str:
@@ -326,12 +335,14 @@ class AssessmentInputs:
     results: list[ItemResult]
     tasks: list[Any] = field(default_factory=list)  # mlps.rules.remediation.RemediationTask, the plan in priority order
     soa: SavedStatement | None = None  # the system's saved statement of applicability at the assessment's level
+    hazards: list[Any] = field(default_factory=list)  # mlps.rules.hazards.Hazard: the major risk hazards recorded
 
     @property
     def version(self) -> str:
         stamp = [(r.item_id, r.assessed_object, r.version, r.updated_at) for r in self.results]
         plan = [(getattr(t, "id", None), getattr(t, "version", None)) for t in self.tasks]
         soa = (self.soa.statement.profile, self.soa.statement.overrides) if self.soa else None
+        plan += [(h.code, h.version) for h in self.hazards]
         return fingerprint(self.organisation, self.system, self.assessment, len(self.items), stamp, plan, soa)
 
 
@@ -349,7 +360,9 @@ def gather_assessment_inputs(reader: Reader, assessment_id: int, catalogue: Cata
         soa = saved_statement(catalogue, assessment.level, reader.system_profile(system.id))
     except ValueError:  # the applicability page names what is wrong with it
         soa = None
-    return AssessmentInputs(org, system, assessment, items, reader.results(assessment_id), tasks, soa)
+    recorded = getattr(reader, "hazards", None)
+    hazards = list(recorded(assessment_id)) if callable(recorded) else []
+    return AssessmentInputs(org, system, assessment, items, reader.results(assessment_id), tasks, soa, hazards)
 
 
 REMEDIATION_STATUS = {"accepted_risk": "accepted"}  # the plan's word -> the report's vocabulary (texts.yaml)
@@ -383,6 +396,7 @@ def assessment_report_data(
     decisions: Sequence[RiskDecision] = (),
     report_date: date | None = None,
     agency_name: str = "",
+    hazards: Sequence[Hazard] = (),
 ) -> tuple[AssessmentReportData, ScoreResult]:
     """The assessment report's data from the results, scored with `method` (default: the configured one).
 
@@ -398,7 +412,10 @@ def assessment_report_data(
         risks = apply_decisions(frame, a.level, decisions)
     else:
         risks = frame.assign(compensating_measure=[""] * len(frame))
-    scored = score_assessment(risks[["item_id", "result", "assessed_object", "risk"]], items, method)
+    hazards = list(hazards or inputs.hazards)
+    tal = tally(hazards)
+    method = method or method_for(a.report_date, a.scoring_method)
+    scored = score_assessment(risks[["item_id", "result", "assessed_object", "risk"]], items, method, hazards=tal)
     per_item: dict[str, list[ItemResult]] = defaultdict(list)
     for r in inputs.results:
         if r.item_id in by_id:
@@ -458,6 +475,22 @@ def assessment_report_data(
         report_date=report_date,
         provisional=c is None or c.provisional or not cov.complete,
     )
+    if scored.method.conclusion == RATE2025:
+        table = load_hazard_triggers()
+        data.verdict_2025 = True
+        data.rate_range = c.rate_range if c else None
+        data.hazard_count_zh, data.hazard_count_en = tal.text_zh, tal.text_en
+        data.hazards = [
+            HazardLine(
+                code=h.code,
+                trigger_zh=table.get(h.code).title_zh,
+                trigger_en=table.get(h.code).title_en,
+                items=", ".join(h.item_ids),
+                state_zh=f"已整改（{h.remediated_on.isoformat()}）" if h.remediated else "未整改",
+                state_en=f"remediated ({h.remediated_on.isoformat()})" if h.remediated else "open",
+            )
+            for h in sorted(hazards, key=lambda x: x.code)
+        ]
     return data, scored
 
 

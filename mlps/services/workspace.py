@@ -249,3 +249,79 @@ class Workspace:
 
         self._need("system", system_id, Role.ASSESSOR, "record changes of systems")
         return ch.add_change(self._sm, system_id, on, description, significant, self.user, today=self.today())
+
+    # -- the 2025 verdict: report date, method and major risk hazards (adapters.store.hazards)
+    def scoring_method(self, assessment_id: int) -> str:
+        """The method the assessment is judged by: the one chosen, else the one its report date gets."""
+        from mlps.rules.verdict2025 import method_for
+
+        a = self.get_assessment(assessment_id)
+        return method_for(a.report_date, a.scoring_method)
+
+    def set_report_date(self, assessment_id: int, report_date: date, scoring_method: str | None = None):
+        from mlps.rules.scoring_methods import load_scoring_config
+
+        self._need("assessment", assessment_id, Role.ASSESSOR, "change assessments")
+        if not isinstance(report_date, date):
+            raise ValueError("the report date must be a date (YYYY-MM-DD)")
+        known = load_scoring_config().methods
+        if scoring_method is not None and scoring_method not in known:
+            raise ValueError(f"unknown scoring method '{scoring_method}'; known: {', '.join(known)}")
+        return repo.set_report_date(self._sm, assessment_id, self.user, report_date, scoring_method)
+
+    def hazards(self, assessment_id: int) -> list:
+        from mlps.adapters.store import hazards as hz
+
+        self._need("assessment", assessment_id, Role.VIEWER, "see this assessment")
+        return hz.list_hazards(self._sm, assessment_id)
+
+    def hazards_of(self, org_id: int, assessment_ids: list[int]) -> dict[int, list]:
+        """Hazards of several assessments of one organisation (portfolio); others' assessments are left out."""
+        from mlps.adapters.store import hazards as hz
+
+        self.actor.require(org_id, Role.VIEWER, "see this organisation's systems")
+        return hz.hazards_of(self._sm, assessment_ids, org_id)
+
+    def _check_hazard(self, assessment_id: int, hazard) -> None:
+        from mlps.rules.catalogue import load_catalogue
+        from mlps.rules.hazards import check_hazard
+
+        a = repo.get_assessment(self._sm, assessment_id)
+        items = load_catalogue().select(a.level, list(a.extensions))
+        check_hazard(hazard, a.level, a.extensions, [i.id for i in items])
+
+    def record_hazard(self, assessment_id: int, hazard):
+        """Confirm a hazard (a person's decision: its trigger, problems, three-principle judgement, found date).
+        Raises HazardError with one clear message and stores nothing when it cannot apply."""
+        from mlps.adapters.store import hazards as hz
+
+        self._need("assessment", assessment_id, Role.ASSESSOR, "record major risk hazards")
+        self._check_hazard(assessment_id, hazard)
+        return hz.add_hazard(self._sm, assessment_id, hazard, self.user)
+
+    def update_hazard(self, hazard_id: int, *, expected_version: int, **changes):
+        """Change a hazard, e.g. remediated_on + verification when it is remediated (checked like a new one)."""
+        from dataclasses import replace
+
+        from mlps.adapters.store import hazards as hz
+
+        assessment_id = hz.assessment_of_hazard(self._sm, hazard_id)
+        self._need("assessment", assessment_id, Role.ASSESSOR, "record major risk hazards")
+        current = next(h for h in hz.list_hazards(self._sm, assessment_id) if h.id == hazard_id)
+        self._check_hazard(assessment_id, replace(current, **{k: tuple(v) if k in ("item_ids", "objects") else v
+                                                              for k, v in changes.items()}))  # fmt: skip
+        return hz.update_hazard(self._sm, hazard_id, self.user, expected_version=expected_version, **changes)
+
+    def remove_hazard(self, hazard_id: int) -> None:
+        from mlps.adapters.store import hazards as hz
+
+        assessment_id = hz.assessment_of_hazard(self._sm, hazard_id)
+        self._need("assessment", assessment_id, Role.ASSESSOR, "record major risk hazards")
+        hz.remove_hazard(self._sm, hazard_id, self.user)
+
+    def verdict_inputs(self, assessment_id: int):
+        """What the verdict of an assessment needs besides its results: the method (by report date, or chosen)
+        and the hazard tally (Q22). One place for the screen, the remediation page and the report."""
+        from mlps.rules.hazards import tally
+
+        return self.scoring_method(assessment_id), tally(self.hazards(assessment_id))

@@ -6,9 +6,11 @@ import io
 
 import openpyxl
 
+from mlps.adapters.store import hazards as hz
 from mlps.adapters.store import repository as repo
 from mlps.rules.catalogue import load_catalogue
 from mlps.rules.domain import Result
+from mlps.rules.hazards import tally
 from mlps.rules.results import results_frame
 from mlps.rules.scoring import score_assessment
 from tests.app.test_assessment_page import open_assessment
@@ -17,10 +19,13 @@ from tests.app.test_assessment_page import open_assessment
 def test_the_live_score_matches_the_scoring_core_and_says_how_it_was_computed(demo_store):
     at, system, assessment = open_assessment(demo_store, "学生信息管理系统")
     items = load_catalogue().select(assessment.level, list(assessment.extensions))
-    expected = score_assessment(results_frame(repo.results(demo_store, assessment.id)), items)
+    # a new assessment is dated today: the 2025 method (rate of conformity, 符合 / 基本符合 / 不符合) by default
+    expected = score_assessment(results_frame(repo.results(demo_store, assessment.id)), items, "mlps2025",
+                                hazards=tally(hz.list_hazards(demo_store, assessment.id)))  # fmt: skip
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["得分"] == f"{expected.score:.2f}"
-    assert metrics["结论"] == expected.conclusion.grade
+    assert metrics["符合率"] == f"{expected.score:.2f}%"
+    assert metrics["结论"] == expected.conclusion.grade in ("符合", "基本符合", "不符合")
+    assert metrics["重大风险隐患"] == expected.conclusion.hazards.text_zh
     assert any(expected.conclusion.reason_zh in m.value for m in at.markdown)
     how = next(c.value for c in at.caption if "已计分" in c.value)
     assert f"已计分 {expected.coverage.scored} /" in how
@@ -31,12 +36,12 @@ def test_the_live_score_matches_the_scoring_core_and_says_how_it_was_computed(de
 
 def test_fixing_an_item_raises_the_score(demo_store):
     at, system, assessment = open_assessment(demo_store, "学生信息管理系统")
-    before = float(next(m.value for m in at.metric if m.label == "得分"))
+    before = float(next(m.value for m in at.metric if m.label == "符合率").rstrip("%"))
     worst = next(r for r in repo.results(demo_store, assessment.id) if r.result == Result.NONCONFORM)
     repo.save_result(demo_store, assessment.id, worst.item_id, "wang", expected_version=worst.version,
                      result=Result.CONFORM)  # fmt: skip
     at.run()
-    assert float(next(m.value for m in at.metric if m.label == "得分")) > before
+    assert float(next(m.value for m in at.metric if m.label == "符合率").rstrip("%")) > before
 
 
 def test_export_then_import_the_workbook_through_the_page(demo_store):

@@ -9,12 +9,15 @@ from datetime import date
 
 import pytest
 
+from mlps.adapters.store import hazards as hz
 from mlps.adapters.store import repository as repo
 from mlps.adapters.store.db import open_store
 from mlps.rules.catalogue import load_catalogue
 from mlps.rules.domain import Organisation
+from mlps.rules.hazards import tally
 from mlps.rules.results import results_frame
 from mlps.rules.scoring import score_assessment
+from mlps.rules.verdict2025 import method_for
 from tests.app.conftest import new_app
 
 PAGE = "mlps/ui/pages/portfolio.py"
@@ -31,9 +34,12 @@ def open_page(sm, system_name: str | None = None, **query):
 
 
 def scored_alone(sm, system):
+    """The system's latest assessment scored alone, by its own method (report date) and with its hazards."""
     a = repo.list_assessments(sm, system.id)[0]
     items = load_catalogue().select(a.level, list(a.extensions))
-    return a, score_assessment(results_frame(repo.results(sm, a.id), {i.id for i in items}), items)
+    return a, score_assessment(results_frame(repo.results(sm, a.id), {i.id for i in items}), items,
+                               method_for(a.report_date, a.scoring_method),
+                               hazards=tally(hz.list_hazards(sm, a.id)))  # fmt: skip
 
 
 def charts_by_title(at) -> dict[str, dict]:
@@ -52,12 +58,19 @@ def test_every_system_is_listed_worst_first_with_the_scores_of_its_last_assessme
         expected[s.name] = (round(r.score, 2), r.conclusion.grade, r.conclusion.risk_counts.get("high", 0))
     for _, row in table.iterrows():
         assert (row["得分"], row["结论"], row["高风险"]) == expected[row["系统"]]
-    rank = {"差": 1, "中": 2, "良": 3, "优": 4}
+    rank = {"差": 1, "不符合": 1, "中": 2, "基本符合": 2, "良": 3, "优": 4, "符合": 4}
     keys = [(rank[row["结论"]], -row["高风险"], row["得分"]) for _, row in table.iterrows()]
     assert keys == sorted(keys)  # worst first
     filing = dict(zip(table["系统"], table["定级备案"], strict=True))
     assert filing["学校门户网站"].startswith("已备案") and "未备案" in filing["学生信息管理系统"]
     assert set(table["等级"]) == {"第2级"}
+    # the demo school: the student system under the 2025 rules with two hazards (one remediated), the office
+    # system's older assessment under the 2019 formula, side by side
+    judged = dict(zip(table["系统"], table["评判方法"], strict=True))
+    assert judged["学生信息管理系统"] == "2025 版（符合率）"
+    assert judged["办公自动化系统"] == "2025 年以前的方法（mlps2019，得分）"
+    assert expected["学生信息管理系统"][1] in ("符合", "基本符合", "不符合")
+    assert expected["办公自动化系统"][1] in ("优", "良", "中", "差")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["系统数"] == "3" and metrics["已定级未备案"] == "2" and metrics["未定级"] == "0"
 
@@ -90,7 +103,7 @@ def test_the_scores_chart_and_the_dashboard_of_the_system_in_view(demo_store):
     assert list(bars["y"]) == list(at.dataframe[0].value["系统"])
     a, r = scored_alone(demo_store, system)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["得分"] == f"{r.score:.2f}" and metrics["结论"] == r.conclusion.grade
+    assert metrics["符合率"] == f"{r.score:.2f}" and metrics["结论"] == r.conclusion.grade  # dated today: 2025
     assert metrics["覆盖率"] == f"{r.coverage.ratio:.0%}"
     cats = charts["各安全类得分"]["data"][0]
     assert list(cats["customdata"]) == list(r.categories)
@@ -106,7 +119,7 @@ def test_the_trend_adds_a_point_per_assessment(demo_store):
     system = next(s for s in repo.list_systems(demo_store) if s.name == "办公自动化系统")
     first = repo.list_assessments(demo_store, system.id)[0]
     repo.start_assessment(demo_store, system.id, first.level, first.extensions, "v", "wang", baseline_from=first.id,
-                          title="复查")  # fmt: skip
+                          title="复查", report_date=first.report_date)  # fmt: skip  (same date: same method)
     at, _ = open_page(demo_store, "办公自动化系统")
     trend = charts_by_title(at)["得分与未整改问题的变化"]["data"]
     line = next(t for t in trend if t["type"] == "scatter")

@@ -6,15 +6,18 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from mlps.adapters.store import hazards as hz
 from mlps.adapters.store import remediation as rem
 from mlps.adapters.store import repository as repo
 from mlps.adapters.store import users
 from mlps.rules.auth import Role
 from mlps.rules.catalogue import load_catalogue
 from mlps.rules.domain import Result
+from mlps.rules.hazards import tally
 from mlps.rules.remediation import TaskStatus, plan_tasks, what_if
 from mlps.rules.results import results_frame
 from mlps.rules.scoring import score_assessment
+from mlps.rules.verdict2025 import method_for
 from tests.app.conftest import PASSWORD, new_app
 
 PAGE = "mlps/ui/pages/remediation.py"
@@ -38,7 +41,9 @@ def button(at, label: str):
 def expected_plan(sm, assessment):
     items = load_catalogue().select(assessment.level, list(assessment.extensions))
     frame = results_frame(repo.results(sm, assessment.id), {i.id for i in items})
-    score = score_assessment(frame, items)
+    # the demo's student system is dated today: the 2025 rules, with its two hazards (one remediated)
+    score = score_assessment(frame, items, method_for(assessment.report_date, assessment.scoring_method),
+                             hazards=tally(hz.list_hazards(sm, assessment.id)))  # fmt: skip
     return score, items, plan_tasks(score, items, assessment.level, results=frame)
 
 
@@ -51,7 +56,8 @@ def test_the_page_shows_the_score_and_makes_the_plan_high_risks_first(demo_store
     at, _system, assessment = open_page(demo_store)
     score, _items, plan = expected_plan(demo_store, assessment)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["得分"] == f"{score.score:.2f}" and metrics["结论"] == score.conclusion.grade
+    assert metrics["符合率"] == f"{score.score:.2f}%" and metrics["结论"] == score.conclusion.grade
+    assert metrics["重大风险隐患"] == "2（1个已整改）"
     assert any(f"{len(plan)} 项建议任务" in i.value for i in at.info)  # a preview before anything is saved
     generate(at)
     stored = rem.list_tasks(demo_store, assessment.id)
@@ -122,14 +128,20 @@ def test_what_if_and_the_suggested_set_give_the_scores_of_the_core(demo_store):
     score, items, plan = expected_plan(demo_store, assessment)
     chosen = [d.key for d in plan[:3]]
     at.multiselect(key=f"rem_whatif_{assessment.id}_zh").set_value(chosen).run()
-    expected = what_if(score, items, plan[:3])
+    hazards = hz.list_hazards(demo_store, assessment.id)
+    expected = what_if(score, items, plan[:3], hazards=hazards)
     assert any(s.value == expected.summary("zh") for s in at.success)
-    # the suggested set for 中 is put into the what-if by its button
+    # each task's value in the plan table equals what the what-if shows for that task alone (issue 18 item 4)
+    table = next(d.value for d in at.dataframe if "完成后可提高的分数" in d.value.columns)
+    for task, value in zip(plan, table["完成后可提高的分数"], strict=True):
+        assert value == round(what_if(score, items, [task], hazards=hazards).gain, 2)
+    # the suggested set for 符合 (rate above 90, every hazard closed) is put into the what-if by its button
     button(at, "在上方模拟中选中这些任务").click().run()
     picked = at.multiselect(key=f"rem_whatif_{assessment.id}_zh").value
     assert picked and all(k in {d.key for d in plan} for k in picked)
-    after = what_if(score, items, [d for d in plan if d.key in picked])
-    assert after.score_after >= 70 and after.high_after == 0
+    after = what_if(score, items, [d for d in plan if d.key in picked], hazards=hazards)
+    assert after.score_after > 90 and after.conclusion_after.code == "conform"
+    assert after.conclusion_after.hazards.text_zh == "2（2个已整改）"
     assert any(s.value == after.summary("zh") for s in at.success)
 
 

@@ -114,7 +114,7 @@ def test_assessment_page_offers_the_assessment_report(demo_store):
     pdf = at.session_state[f"report_pdf_assessment_{assessment.id}_zh"]["pdf"]
     text = _text(pdf)
     assert "学生信息管理系统" in text and "青山县第一中学" in text and "第二级" in text
-    assert "网络安全等级保护自查报告" in text and "综合得分" in text
+    assert "网络安全等级保护自查报告" in text and "符合率" in text and "重大风险隐患数量" in text  # dated today: 2025
     assert "不是等级测评机构出具的正式测评报告" in text
 
 

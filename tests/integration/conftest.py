@@ -100,3 +100,32 @@ def store(db_url):
     sm = open_store(db_url)
     yield sm
     sm.kw["bind"].dispose()
+
+
+def insert_old_school(engine, results=None) -> int:
+    """An organisation, a system and a level-2 assessment with `results` ({item_id: (result, risk)}) written
+    with plain SQL in the columns of the first schema, so that migration tests can start at any old revision
+    whatever columns later models add. Returns the assessment id."""
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO organisation (name, credit_code, address, region_code, head_name, head_title, "
+                       "head_phone, security_department, security_contact, security_phone, security_email, "
+                       "data_department, data_contact, data_phone, affiliation, unit_type, industry, version) "
+                       "VALUES ('实验中学', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', 1)"))
+        org = c.execute(text("SELECT max(id) FROM organisation")).scalar()
+        c.execute(text("INSERT INTO system (organisation_id, name, code, object_type, description, owner, "
+                       "business_type, business_description, data_description, service_scope, service_users, "
+                       "deployment, internet_facing, internet_details, parent_system, extensions, profile, version) "
+                       "VALUES (:org, '学生信息管理系统', '', 'information_system', '', '', '', '', '', '', '', '', "
+                       "false, '', '', '[]', '{}', 1)"), {"org": org})  # fmt: skip
+        sid = c.execute(text("SELECT max(id) FROM system")).scalar()
+        c.execute(text("INSERT INTO assessment (system_id, title, level, extensions, catalogue_version, kind, status, "
+                       "created_by, created_at) VALUES (:sid, '', 2, '[]', 'v', 'self', 'in_progress', 'setup', "
+                       "'2026-01-05 10:00:00')"), {"sid": sid})  # fmt: skip
+        aid = c.execute(text("SELECT max(id) FROM assessment")).scalar()
+        for item_id, (result, risk) in (results or {}).items():
+            c.execute(text("INSERT INTO item_result (assessment_id, item_id, assessed_object, result, record, methods, "
+                           "risk, risk_reason, needs_review, updated_by, version) VALUES (:a, :i, '', :r, '', '[]', "
+                           ":k, '', false, 'setup', 1)"),
+                      {"a": aid, "i": item_id, "r": str(getattr(result, "value", result)),
+                       "k": None if risk is None else str(getattr(risk, "value", risk))})  # fmt: skip
+    return aid

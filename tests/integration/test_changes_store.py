@@ -28,6 +28,7 @@ from mlps.rules.obligations import Change, Status, obligations_for
 from mlps.rules.system_changes import ChangeError
 from mlps.services.lifecycles import lifecycles
 from mlps.services.workspace import Workspace
+from tests.integration.conftest import insert_old_school
 
 TODAY = date.today()
 
@@ -171,7 +172,8 @@ def test_migration_0004_keeps_parent_and_child_rows_and_adds_the_changes_table(d
         command.upgrade(cfg, "0003")
     assert "system_change" not in inspect(engine).get_table_names()
     sm = sessions(engine)
-    _, system = school(sm)
+    insert_old_school(engine)  # plain SQL: the models may have columns 0003 does not have
+    system = repo.list_systems(sm)[0]
     repo.add_grading(sm, grading(system.id, TODAY), "setup")
     migrate(engine)  # to head, over existing data
     assert "system_change" in inspect(engine).get_table_names()
@@ -184,5 +186,5 @@ def test_migration_0004_keeps_parent_and_child_rows_and_adds_the_changes_table(d
         s.delete(s.get(SystemRow, system.id))
     assert (count(sm, GradingRow), count(sm, SystemChangeRow)) == (0, 0)
     with engine.connect() as c:
-        assert bk.database_revision(c) == "0004"
+        assert bk.database_revision(c) == bk.head_revision()
     engine.dispose()

@@ -82,6 +82,7 @@ def _school_with_results(sm):
 def test_screen_plan_report_and_command_line_give_one_score(tmp_path):
     sm = open_store(f"sqlite:///{tmp_path / 'score.db'}")
     a, items, catalogue = _school_with_results(sm)
+    repo.set_report_date(sm, a.id, "t", date(2025, 3, 19))  # before the 2025 template: the 2019 score everywhere
     results = repo.results(sm, a.id)
 
     live = score_results(results, items)  # the assessment page's card
@@ -96,7 +97,7 @@ def test_screen_plan_report_and_command_line_give_one_score(tmp_path):
                   for r in results),
         encoding="utf-8",
     )
-    cli = run("score", str(csv), "--level", "2", "--format", "json")
+    cli = run("score", str(csv), "--level", "2", "--format", "json", "--report-date", "2025-03-19")
 
     assert live.score is not None and 0 < live.score < 100
     assert baseline.score == pytest.approx(live.score)

@@ -25,6 +25,7 @@ from mlps.rules.remediation import RemediationError, TaskStatus, burndown, plan_
 from mlps.rules.results import results_frame
 from mlps.rules.scoring import score_assessment
 from mlps.services.workspace import Workspace
+from tests.integration.conftest import insert_old_school
 
 RESULTS = {  # level 2: a high-risk gap, two medium ones, one unrated, the rest conform
     "L2-PES1-03": (Result.NONCONFORM, Risk.HIGH),
@@ -175,8 +176,9 @@ def test_migration_0003_keeps_parent_and_child_rows_and_adds_the_plan_tables(db_
         command.upgrade(cfg, "0002")
     assert "remediation_task" not in inspect(engine).get_table_names()
     sm = sessions(engine)
-    _, _, a = school(sm)
+    aid = insert_old_school(engine, RESULTS)  # plain SQL: the models may have columns 0002 does not have
     migrate(engine)  # to head, over existing data
+    a = repo.get_assessment(sm, aid)
     assert {"remediation_task", "task_event"} <= set(inspect(engine).get_table_names())
     with sm() as s:
         assert s.scalar(select(func.count()).select_from(OrganisationRow)) == 1

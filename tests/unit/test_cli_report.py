@@ -351,7 +351,7 @@ def small_assessment(tmp_path, catalogue):
 def test_assessment_report_data_counts_coverage_problems_and_appendices(tmp_path, catalogue):
     inputs, items = small_assessment(tmp_path, catalogue)
     i0, i1, i2, i3 = items[:4]
-    data, scored = rd.assessment_report_data(inputs, "zh", report_date=date(2026, 11, 30))
+    data, scored = rd.assessment_report_data(inputs, "zh", report_date=date(2026, 11, 30), method="mlps2019")
     assert data.organisation.name == "某小学" and data.system.name == "校园网站" and data.level == 1
     assert data.assessed_on == date(2026, 11, 1) and data.report_date == date(2026, 11, 30)
     # three items scored (i0, i1, i2); i3 not applicable drops out of the applicable count
@@ -406,8 +406,8 @@ def test_risks_are_as_recorded_unless_high_risk_suggestions_are_asked_for(demo_d
         result=Result.NONCONFORM, risk=Risk.LOW, record="机房无门禁",
     )  # fmt: skip
     inputs = rd.gather_assessment_inputs(rd.RepositoryReader(sm), a.id, catalogue)
-    recorded, _ = rd.assessment_report_data(inputs)
-    suggested, _ = rd.assessment_report_data(inputs, suggest_risks=True)
+    recorded, _ = rd.assessment_report_data(inputs, method="mlps2019")
+    suggested, _ = rd.assessment_report_data(inputs, suggest_risks=True, method="mlps2019")
     # L2-PES1-03 is a high-risk case (HR-PES-01, controls/high_risk.yaml) from level 2
     assert {p.item_id: p.risk for p in recorded.problems}["L2-PES1-03"] == Risk.LOW
     assert {p.item_id: p.risk for p in suggested.problems}["L2-PES1-03"] == Risk.HIGH

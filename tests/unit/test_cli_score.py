@@ -67,8 +67,9 @@ def test_json_has_the_method_score_conclusion_and_categories(mlps, tmp_path):
     rows = all_level2()
     rows[0] = rows[0].replace("conform", "nonconform")  # L2-PES1-01, important (0.7) of PES's 15 items
     out = mlps(
-        "score", write(tmp_path, "item_id,result\n" + "\n".join(rows) + "\n"), "--level", "2", "--format", "json"
-    )
+        "score", write(tmp_path, "item_id,result\n" + "\n".join(rows) + "\n"), "--level", "2", "--format", "json",
+        "--report-date", "2025-03-19",  # before the 2025 template: the 2019 formula
+    )  # fmt: skip
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
     assert d["method"] == "mlps2019"
@@ -93,7 +94,7 @@ def test_chinese_words_risks_and_objects_and_a_gbk_file(mlps, tmp_path):
         "L2-CES1-01,符合,,服务器2\n"
         "L2-PES1-01,不适用,,\n"
     )
-    out = mlps("score", write(tmp_path, text, encoding="gb18030"), "--level", "2")
+    out = mlps("score", write(tmp_path, text, encoding="gb18030"), "--level", "2", "--method", "mlps2019")
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
     assert d["conclusion"] == "差"
@@ -113,8 +114,8 @@ def test_deduction2021_is_selectable_and_says_it_is_our_reading(mlps, tmp_path):
 
 def test_suggest_risks_rates_gaps_on_high_risk_items(mlps, tmp_path):
     path = write(tmp_path, "item_id,result\nL3-PES1-03,nonconform\nL3-PES1-01,conform\n")
-    plain = json.loads(mlps("score", path, "--level", "3").stdout)
-    suggested = json.loads(mlps("score", path, "--level", "3", "--suggest-risks").stdout)
+    plain = json.loads(mlps("score", path, "--level", "3", "--method", "mlps2019").stdout)
+    suggested = json.loads(mlps("score", path, "--level", "3", "--suggest-risks", "--method", "mlps2019").stdout)
     assert plain["risk_counts"]["high"] == 0
     assert suggested["risk_counts"]["high"] == 1 and suggested["conclusion"] == "差"
 
@@ -170,7 +171,7 @@ def test_a_cloud_item_needs_the_cloud_extension(mlps, tmp_path):
 
 def test_an_unknown_method_or_missing_file_exits_2(mlps, tmp_path):
     path = write(tmp_path, "item_id,result\nL2-PES1-01,conform\n")
-    out = mlps("score", path, "--level", "2", "--method", "mlps2025")
-    assert out.returncode == 2 and "unknown method 'mlps2025'; known: mlps2019, deduction2021" in out.stderr
+    out = mlps("score", path, "--level", "2", "--method", "mlps2030")
+    assert out.returncode == 2 and "unknown method 'mlps2030'; known: mlps2019, deduction2021, mlps2025" in out.stderr
     out = mlps("score", str(tmp_path / "nope.csv"), "--level", "2")
     assert out.returncode == 2 and "nope.csv: no such file" in out.stderr

@@ -52,8 +52,8 @@ def test_the_conclusion_table_is_data():
 
 
 def test_an_unknown_method_name_is_refused_with_the_known_ones():
-    with pytest.raises(ValueError, match="unknown scoring method 'mlps2025'; known: mlps2019, deduction2021"):
-        get_method("mlps2025")
+    with pytest.raises(ValueError, match="unknown scoring method 'mlps2030'; known: mlps2019, deduction2021, mlps2025"):
+        get_method("mlps2030")
 
 
 def broken(tmp_path: Path, change) -> Path:

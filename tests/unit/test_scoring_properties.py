@@ -14,7 +14,7 @@ from mlps.rules.scoring import score_assessment, score_many
 CATEGORIES = ["PES", "CNS", "ABS", "CES", "SMC", "PSS", "ORS", "HRS", "CMS", "MMS"]
 TIERS = {"key": 1.0, "important": 0.7, "general": 0.4}
 RESULTS = ["conform", "partial", "nonconform", "na", "not_assessed"]
-METHODS = ["mlps2019", "deduction2021"]
+METHODS = ["mlps2019", "deduction2021", "mlps2025"]
 BETTER = {"nonconform": "partial", "partial": "conform"}
 
 

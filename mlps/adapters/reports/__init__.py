@@ -9,6 +9,7 @@ from mlps.adapters.reports.assessment_report import (
     ApplicabilityRow,
     AssessmentReportData,
     ControlPointScore,
+    HazardLine,
     ItemResultRow,
     ProblemRow,
     RemediationRow,
@@ -30,6 +31,7 @@ from mlps.adapters.reports.missing import MissingField
 __all__ = [
     "ApplicabilityRow",
     "AssessmentReportData",
+    "HazardLine",
     "ControlPointScore",
     "DataSurveyRow",
     "FilingEntry",

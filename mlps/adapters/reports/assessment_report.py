@@ -51,6 +51,13 @@ CONCLUSION_WORDS = {
     "good": "good",
     "fair": "fair",
     "poor": "poor",
+    # the 2025 template (MPS letter of 2025-04-27, Q20)
+    "符合": "conforms",
+    "基本符合": "basically conforms",
+    "不符合": "does not conform",
+    "conforms": "conforms",
+    "basically conforms": "basically conforms",
+    "does not conform": "does not conform",
 }
 
 
@@ -166,6 +173,18 @@ class ItemResultRow:
         )
 
 
+@dataclass(frozen=True)
+class HazardLine:
+    """One major risk hazard on the conclusion page: trigger code and name, the problems, its state."""
+
+    code: str
+    trigger_zh: str
+    trigger_en: str
+    items: str
+    state_zh: str
+    state_en: str
+
+
 @dataclass
 class AssessmentReportData:
     """Everything the assessment report prints. The lead fills it from the scoring core.
@@ -198,6 +217,11 @@ class AssessmentReportData:
     agency_name: str = ""
     report_date: date | None = None  # defaults to assessed_on
     provisional: bool = False  # items not yet assessed or problems without a risk: the conclusion may change
+    verdict_2025: bool = False  # the 2025 template: `score` is the rate of conformity, no 优/良/中/差
+    rate_range: tuple[float, float] | None = None  # 2025: the rate with partial results counted 0 and 1
+    hazard_count_zh: str = ""  # 2025, Q22: `N（M个已整改）`
+    hazard_count_en: str = ""
+    hazards: list[HazardLine] = field(default_factory=list)
 
 
 def missing_assessment_report_fields(data: AssessmentReportData) -> list[MissingField]:
@@ -221,7 +245,7 @@ def validate(data: AssessmentReportData) -> None:
         raise ValueError(f"level must be 1 to 4 for an assessment report, not {data.level!r}")
     AssessmentKind(data.kind)
     if data.conclusion and data.conclusion.strip().lower() not in CONCLUSION_WORDS:
-        raise ValueError(f"conclusion '{data.conclusion}' is not one of 优, 良, 中, 差 (excellent, good, fair, poor)")
+        raise ValueError(f"conclusion '{data.conclusion}' is not one of 优, 良, 中, 差 or 符合, 基本符合, 不符合")
     score = number(data.score)
     if score is not None and not 0 <= score <= 100:
         raise ValueError(f"score {data.score} is outside 0-100")
@@ -334,6 +358,8 @@ def conclusion_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
         percent=percent,
     )
     reason = data.conclusion_reason_zh if lang == "zh" else data.conclusion_reason_en
+    if data.verdict_2025:
+        return conclusion_2025(data, lang, coverage, reason, risks)
     pairs = [
         (tx("assessment", "score", lang), esc(fmt_score(data.score, 2, lang))),
         (tx("assessment", "conclusion", lang), conclusion_text(data, lang)),
@@ -352,6 +378,47 @@ def conclusion_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
         version=esc(data.method_version) or tx("common", "empty", lang),
     )
     out = [p(tx("assessment", "s1", lang), st.h1), field_table(pairs, (1, 3)), p(method, st.cell_small)]
+    if data.provisional:
+        out.append(p(tx("assessment", "provisional", lang), st.note))
+    if AssessmentKind(data.kind) == AssessmentKind.SELF:
+        out.append(p(tx("assessment", "self_note", lang), st.note))
+    return out
+
+
+def conclusion_2025(data: AssessmentReportData, lang: str, coverage: str, reason: str, risks) -> list[Flowable]:
+    """The 2025 conclusion page: rate of conformity (with its range), 符合 / 基本符合 / 不符合, the reason, the
+    hazard count before remediation as `N（M个已整改）` (Q22) and the hazard list with triggers."""
+    st = styles()
+    rate = "—" if number(data.score) is None else f"{data.score:.2f}%"
+    if data.rate_range and number(data.score) is not None:
+        rate += tx("assessment", "rate_range", lang, low=f"{data.rate_range[0]:.2f}", high=f"{data.rate_range[1]:.2f}")
+    pairs = [
+        (tx("assessment", "rate", lang), esc(rate)),
+        (tx("assessment", "conclusion", lang), conclusion_text(data, lang)),
+        (tx("assessment", "hazard_count", lang), esc(data.hazard_count_zh if lang == "zh" else data.hazard_count_en)),
+        (tx("assessment", "reason", lang), or_empty(reason, lang)),
+        (tx("assessment", "coverage", lang), esc(coverage)),
+        (
+            tx("assessment", "risk_counts", lang),
+            f"{risks.get(Risk.HIGH, 0)} / {risks.get(Risk.MEDIUM, 0)} / {risks.get(Risk.LOW, 0)}",
+        ),
+    ]
+    method = tx(
+        "assessment",
+        "method_note",
+        lang,
+        method=esc(data.method_name) or tx("common", "empty", lang),
+        version=esc(data.method_version) or tx("common", "empty", lang),
+    )
+    out = [p(tx("assessment", "s1", lang), st.h1), field_table(pairs, (1, 3)), p(method, st.cell_small)]
+    if data.hazards:
+        rows: list[list] = [[tx("assessment", "hz_code", lang), tx("assessment", "hz_trigger", lang),
+                             tx("assessment", "hz_items", lang), tx("assessment", "hz_state", lang)]]  # fmt: skip
+        for h in data.hazards:
+            rows.append([esc(h.code), esc(h.trigger_zh if lang == "zh" else h.trigger_en), esc(h.items),
+                         esc(h.state_zh if lang == "zh" else h.state_en)])  # fmt: skip
+        out += [spacer(3), p(tx("assessment", "hz_title", lang), st.h2), table(rows, (1, 3, 2, 2))]
+    out.append(p(tx("assessment", "readings_2025", lang), st.note))
     if data.provisional:
         out.append(p(tx("assessment", "provisional", lang), st.note))
     if AssessmentKind(data.kind) == AssessmentKind.SELF:

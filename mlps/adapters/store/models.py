@@ -113,6 +113,8 @@ class AssessmentRow(Base):
     started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     baseline_of: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="SET NULL"), nullable=True)
+    report_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # picks the scoring method (2025-03-20)
+    scoring_method: Mapped[str | None] = mapped_column(String(30), nullable=True)  # None: by the report date
     created_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
 

@@ -20,6 +20,7 @@ from mlps.rules.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist,
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, settings, ws
 from mlps.ui.excel_panel import excel_panel
+from mlps.ui.hazard_panel import hazard_panel
 from mlps.ui.safe import one_line
 from mlps.ui.score_panel import live_score
 from mlps.ui.soa_panel import soa_panel
@@ -389,7 +390,8 @@ def render() -> None:
         st.caption(tr("as.catalogue_changed", old=assessment.catalogue_version, new=cat.version))
     results = ws().results(assessment.id)
     _progress_panel(items, results, assessment)
-    live_score(items, results, assessment.id)
+    score = live_score(items, results, assessment.id)
+    hazard_panel(assessment, score, _editable())
     assessment_report_button(org, system, assessment)
     excel_panel(org, system, assessment, items, results, _editable())
     soa_panel(system, assessment, items, results, _editable())

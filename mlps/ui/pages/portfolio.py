@@ -16,7 +16,6 @@ from mlps.i18n import t
 from mlps.rules.errors import NotFound
 from mlps.rules.portfolio import portfolio_table, trend_table
 from mlps.rules.scoring import score_assessment
-from mlps.rules.scoring_methods import load_scoring_config
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, ws
 
@@ -44,6 +43,13 @@ def _filing_text(row: pd.Series, lg: str) -> str:
     return t(f"status.{state}", lg)
 
 
+def _method_label(name: object, lg: str) -> str:
+    """Which rules judged the row: the 2025 rate and conclusion, or an older method (labelled as such)."""
+    if not isinstance(name, str) or not name:
+        return ""
+    return t("verdict.method_2025", lg) if name == "mlps2025" else t("verdict.method_older", lg, method=name)
+
+
 def _display(table: pd.DataFrame, lg: str, overdue_known: bool) -> pd.DataFrame:
     out = pd.DataFrame(
         {
@@ -65,6 +71,7 @@ def _display(table: pd.DataFrame, lg: str, overdue_known: bool) -> pd.DataFrame:
                 for _, r in table.iterrows()
             ],
             tr("portfolio.col_score"): table["score"].round(2),
+            tr("verdict.col_method"): [_method_label(m, lg) for m in table["method"]],
             tr("portfolio.col_conclusion"): [
                 "" if not g else (g if lg == "zh" else f"{code} {g}")
                 for g, code in zip(table["grade"], table["grade_code"], strict=True)
@@ -120,7 +127,9 @@ def _dashboard(system, data) -> None:
     known = {i.id for i in items}
     part = every[(every["assessment"] == assessment.id) & every["item_id"].isin(known)]
     try:
-        score = score_assessment(part.drop(columns="assessment").reset_index(drop=True), items)
+        method, hazards = ws().verdict_inputs(assessment.id)
+        score = score_assessment(part.drop(columns="assessment").reset_index(drop=True), items, method,
+                                 hazards=hazards)  # fmt: skip
     except ValueError as exc:
         st.error(tr("portfolio.score_failed", error=str(exc)))
         return
@@ -149,7 +158,7 @@ def _card(score, lg: str) -> None:
     card = charts.score_card(score, lg)
     with st.container(border=True):
         c = st.columns([1, 1, 1, 1])
-        c[0].metric(tr("portfolio.card_score"), card["score_text"])
+        c[0].metric(tr("verdict.rate") if card["rate2025"] else tr("portfolio.card_score"), card["score_text"])
         c[1].metric(tr("portfolio.card_conclusion"), card["grade"])
         c[2].metric(tr("portfolio.card_high"), card["high"])
         c[3].metric(tr("portfolio.card_coverage"), f"{score.coverage.ratio:.0%}")
@@ -157,6 +166,8 @@ def _card(score, lg: str) -> None:
         if card["provisional"]:
             st.caption(tr("portfolio.provisional"))
         st.caption(card["coverage_text"])
+        if card["hazards_text"]:
+            st.caption(tr("hazard.count", text=card["hazards_text"]))
 
 
 def render() -> None:
@@ -171,13 +182,14 @@ def render() -> None:
         st.info(tr("portfolio.no_systems"))
         return
     overdue, overdue_known = _overdue(data)
+    hazards = ws().hazards_of(org.id, [a.id for a in data.latest.values()])
+    open_hazards = {a: sum(1 for h in hs if not h.remediated) for a, hs in hazards.items()}
     table = portfolio_table(data.systems, data.current_gradings(), data.latest, data.results, catalogue(),
-                            overdue=overdue)  # fmt: skip
+                            overdue=overdue, open_hazards=open_hazards)  # fmt: skip
     st.caption(tr("portfolio.intro", org=org.name, n=len(table)))
     _metrics(table, overdue_known)
     st.dataframe(_display(table, lg, overdue_known), hide_index=True, key="pf_table")
-    method = load_scoring_config().method()
-    st.caption(tr("portfolio.method_note", method=method.label(lg)))
+    st.caption(tr("verdict.portfolio_note"))
     if overdue_known:
         st.caption(tr("portfolio.obligations_note"))
         if any(v is None for v in (overdue or {}).values()):

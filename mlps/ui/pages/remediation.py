@@ -16,8 +16,9 @@ import streamlit as st
 from mlps.adapters import charts
 from mlps.adapters.exchange.plan_xlsx import plan_xlsx
 from mlps.i18n import t
-from mlps.rules.domain import Assessment
+from mlps.rules.domain import Assessment, Risk
 from mlps.rules.errors import ConflictError
+from mlps.rules.hazards import tally
 from mlps.rules.remediation import (
     Grouping,
     RemediationError,
@@ -26,21 +27,25 @@ from mlps.rules.remediation import (
     TaskStatus,
     burndown,
     grade_target,
+    live_points,
     plan_rows,
     plan_summary,
     plan_tasks,
     results_to_close,
     suggest_minimal_set,
+    verdict_target,
     what_if,
 )
 from mlps.rules.results import results_frame
 from mlps.rules.scoring import ScoreResult, score_assessment
 from mlps.rules.scoring_methods import load_scoring_config
+from mlps.rules.verdict2025 import SCHEME as RATE2025
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, ws
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TARGETS = ("fair", "good", "excellent")
+TARGETS_2025 = ("conform", "basic")  # 符合 first: the better target
 STATUSES = [s.value for s in TaskStatus]
 
 
@@ -78,19 +83,26 @@ def _choose_assessment(system) -> Assessment | None:
     return by_id[chosen]
 
 
-def _method_name(assessment_id: int) -> str | None:
-    """The method the user picked on the assessment page in this session, else the default."""
+def _method_name(assessment_id: int) -> str:
+    """The method the user picked on the assessment page in this session, else the assessment's own (by its
+    report date: the 2025 rules from 2025-03-20)."""
     chosen = st.session_state.get(f"score_method_{assessment_id}")
-    return chosen if chosen in load_scoring_config().methods else None
+    return chosen if chosen in load_scoring_config().methods else ws().scoring_method(assessment_id)
 
 
 def _card(score: ScoreResult, lg: str) -> None:
     card = charts.score_card(score, lg)
     with st.container(border=True):
         c1, c2, c3 = st.columns([1, 1, 3])
-        c1.metric(tr("score.score"), card["score_text"])
-        c2.metric(tr("score.conclusion"), card["grade"])
-        c3.write(card["reason"])
+        if card["rate2025"]:  # the 2025 rules: rate of conformity and the hazard count
+            c1.metric(tr("verdict.rate"), f"{card['score_text']}%")
+            c2.metric(tr("score.conclusion"), card["grade"])
+            c3.metric(tr("verdict.hazards"), card["hazards_text"] or "0")
+            st.write(card["reason"])
+        else:
+            c1.metric(tr("score.score"), card["score_text"])
+            c2.metric(tr("score.conclusion"), card["grade"])
+            c3.write(card["reason"])
         if card["provisional"]:
             c3.caption(tr("score.provisional"))
         st.caption(tr("remediation.card_method", how=card["coverage_text"]))
@@ -260,7 +272,13 @@ def _history(task_id: int) -> None:
             st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 
-def _what_if(plan: list[TaskDraft], score: ScoreResult, items, assessment_id: int) -> None:
+def _shown(value: float | None, conclusion, lg: str) -> str:
+    """'84.00% 基本符合' under the 2025 rules, '74.20 中' under the older ones."""
+    unit = "%" if conclusion.scheme == RATE2025 else ""
+    return f"{value:.2f}{unit} {conclusion.grade if lg == 'zh' else conclusion.grade_en}"
+
+
+def _what_if(plan: list[TaskDraft], score: ScoreResult, items, assessment_id: int, hazards=()) -> None:
     lg = lang()
     st.subheader(tr("remediation.whatif"))
     candidates = [p for p in plan if not isinstance(p, RemediationTask) or p.is_open]
@@ -279,14 +297,11 @@ def _what_if(plan: list[TaskDraft], score: ScoreResult, items, assessment_id: in
     if not chosen:
         st.caption(tr("remediation.whatif_empty"))
         return
-    w = what_if(score, items, [by_key[k] for k in chosen])
+    w = what_if(score, items, [by_key[k] for k in chosen], hazards=hazards)
     c1, c2 = st.columns(2)
     before, after = w.conclusion_before, w.conclusion_after
-    c1.metric(tr("remediation.before"), f"{w.score_before:.2f} {before.grade if lg == 'zh' else before.grade_en}")
-    c2.metric(
-        tr("remediation.after"), f"{w.score_after:.2f} {after.grade if lg == 'zh' else after.grade_en}",
-        delta=f"{w.gain:+.2f}",
-    )  # fmt: skip
+    c1.metric(tr("remediation.before"), _shown(w.score_before, before, lg))
+    c2.metric(tr("remediation.after"), _shown(w.score_after, after, lg), delta=f"{w.gain:+.2f}")
     st.success(w.summary(lg))
 
 
@@ -296,20 +311,27 @@ def _use_suggestion(assessment_id: int, keys: list[str]) -> None:
         del st.session_state[k]
 
 
-def _suggest(plan: list[TaskDraft], score: ScoreResult, items, assessment_id: int) -> None:
+def _suggest(plan: list[TaskDraft], score: ScoreResult, items, assessment_id: int, hazards=()) -> None:
     lg = lang()
     st.subheader(tr("remediation.suggest"))
     candidates = [p for p in plan if not isinstance(p, RemediationTask) or p.is_open]
     c1, c2 = st.columns(2)
+    rate2025 = score.method.conclusion == RATE2025
     target = c1.selectbox(
-        tr("remediation.target_grade"), list(TARGETS), index=0, key=f"rem_target_{assessment_id}_{lg}",
+        tr("remediation.target_grade"), list(TARGETS_2025 if rate2025 else TARGETS), index=0,
+        key=f"rem_target_{assessment_id}_{lg}_{score.method.name}",
         format_func=lambda g: t(f"remediation.target.{g}", lg),
     )  # fmt: skip
-    min_score, max_risk = grade_target(target)
+    if rate2025:  # 基本符合 needs a rate of 60; 符合 above 90 and every open hazard closed (Q20)
+        min_score, close = verdict_target(target)
+        max_risk = Risk.HIGH
+    else:
+        (min_score, max_risk), close = grade_target(target), False
     value = c2.number_input(tr("remediation.target_score"), min_value=0.0, max_value=100.0, value=float(min_score),
                             step=1.0, key=f"rem_target_score_{assessment_id}_{target}")  # fmt: skip
     try:
-        s = suggest_minimal_set(score, items, candidates, float(value), max_risk=max_risk)
+        s = suggest_minimal_set(score, items, candidates, float(value), max_risk=max_risk, hazards=hazards,
+                                close_hazards=close)  # fmt: skip
     except RemediationError as exc:
         st.error(str(exc))
         return
@@ -369,7 +391,8 @@ def render() -> None:
     results = ws().results(assessment.id)
     frame = results_frame(results, {i.id for i in items})
     try:
-        score = score_assessment(frame, items, _method_name(assessment.id))
+        hazards = ws().hazards(assessment.id)
+        score = score_assessment(frame, items, _method_name(assessment.id), hazards=tally(hazards))
     except ValueError as exc:
         st.error(tr("remediation.score_failed", error=str(exc)))
         return
@@ -383,7 +406,7 @@ def render() -> None:
         return
     if _editable():
         _generate(assessment, score, items, frame, tasks)
-    plan: list[TaskDraft] = list(tasks)
+    plan: list[TaskDraft] = live_points(list(tasks), score, items, hazards)
     if not tasks:
         plan = plan_tasks(score, items, assessment.level, results=frame)
         st.info(tr("remediation.preview", n=len(plan)))
@@ -404,8 +427,8 @@ def render() -> None:
         )  # fmt: skip
         _task_editor(by_id[chosen], assessment.id, results)
     st.divider()
-    _what_if(plan, score, items, assessment.id)
-    _suggest(plan, score, items, assessment.id)
+    _what_if(plan, score, items, assessment.id, hazards)
+    _suggest(plan, score, items, assessment.id, hazards)
     _burndown(tasks, assessment.id)
     st.caption(tr("remediation.source_note"))
 

@@ -14,6 +14,7 @@ from mlps.adapters.store.repository.assessments import (  # noqa: F401
     results,
     save_result,
     set_assessment_status,
+    set_report_date,
     start_assessment,
 )
 from mlps.adapters.store.repository.attachments import (  # noqa: F401

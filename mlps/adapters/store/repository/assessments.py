@@ -43,6 +43,8 @@ def _assessment(row: AssessmentRow) -> Assessment:
         baseline_of=row.baseline_of,
         created_by=row.created_by,
         created_at=row.created_at,
+        report_date=row.report_date,
+        scoring_method=row.scoring_method,
     )
 
 
@@ -59,6 +61,8 @@ def start_assessment(
     title: str = "",
     baseline_from: int | None = None,
     valid_item_ids: set[str] | None = None,
+    report_date: date | None = None,
+    scoring_method: str | None = None,
 ) -> Assessment:
     """Open a new assessment. With `baseline_from`, copy that assessment's results and evidence (for the items
     that still apply) as a starting point, each marked for review."""
@@ -77,6 +81,8 @@ def start_assessment(
             catalogue_version=catalogue_version,
             kind=kind,
             started_on=started_on or date.today(),
+            report_date=report_date or date.today(),
+            scoring_method=scoring_method,
             title=title,
             baseline_of=baseline_from,
             created_by=user,
@@ -377,3 +383,18 @@ def import_results(
                 s.flush()
                 _audit(s, user, "item_result", key, "import", before, _snapshot(row))
     return len(rows)
+
+
+def set_report_date(
+    sm: sessionmaker, assessment_id: int, user: str, report_date: date, scoring_method: str | None = None
+) -> Assessment:
+    """Set the report date (and a hand-picked method, None = by the date); audited."""
+    with sm.begin() as s:
+        row = s.get(AssessmentRow, assessment_id)
+        if row is None:
+            raise NotFound(f"assessment {assessment_id}")
+        before = _snapshot(row)
+        row.report_date, row.scoring_method = report_date, scoring_method
+        s.flush()
+        _audit(s, user, "assessment", row.id, "update", before, _snapshot(row))
+        return _assessment(row)
