@@ -3,8 +3,9 @@
 A catalogue file holds one scope (general requirements or one extension) at one protection level:
 `controls/{scope}-L{level}.yaml`. Item ids follow the GB/T 28448-2019 test units the agencies use,
 `L{level}-{CAT}{unit}-{NN}` (unit 1 general, 2 cloud, 3 mobile, 4 IoT, 5 industrial control); big data
-(GB/T 22239-2019 Annex H) has no official units and uses `BD-L{level}-{CAT}-{NN}`, which no official id
-can ever match because official ids start with `L`.
+(GB/T 22239-2019 Annex H) follows GB/T 28448-2019 Annex B, whose units are printed `BDS-L{level}-NN` and numbered
+again in each category (Annex C.2): the stored id adds the category, `BDS-L{level}-{CAT}-{NN}`, so it is unique,
+and `Item.official_id` gives the printed unit that agencies write next to the category.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from mlps.rules.rulefiles import controls_dir
 TAXONOMY_FILE = "taxonomy.yaml"
 FILE_NAME = re.compile(r"^(?P<scope>[a-z]+)-L(?P<level>[1-4])\.yaml$")
 OFFICIAL_ID = re.compile(r"^L(?P<level>[1-4])-(?P<cat>[A-Z]{3})(?P<unit>[1-5])-(?P<nn>\d{2})$")
-BIGDATA_ID = re.compile(r"^BD-L(?P<level>[1-4])-(?P<cat>[A-Z]{3})-(?P<nn>\d{2})$")
+BIGDATA_ID = re.compile(r"^BDS-L(?P<level>[1-4])-(?P<cat>[A-Z]{3})-(?P<nn>\d{2})$")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TEXT_FIELDS = ("requirement_zh", "requirement_en", "evidence_zh", "evidence_en")
 NEW = "new"
@@ -75,6 +76,16 @@ class Item:
     note: str = ""
     inherited_by_customer: bool = False
     applies_to: str = "both"
+
+    @property
+    def official_id(self) -> str:
+        """The test unit as GB/T 28448-2019 prints it: the id itself, or for big data `BDS-L3-05` (which names an
+        item only together with its category)."""
+        if self.scope == "bigdata":
+            m = BIGDATA_ID.match(self.id)
+            if m:
+                return f"BDS-L{m['level']}-{m['nn']}"
+        return self.id
 
     @property
     def is_new(self) -> bool:
@@ -133,6 +144,7 @@ def item_rows(items: list[Item]) -> list[dict[str, Any]]:
     return [
         {
             "id": i.id,
+            "official_id": i.official_id,
             "level": i.level,
             "extension": i.scope,
             "category": i.category,
@@ -181,6 +193,7 @@ def search_items(
             hay = " ".join(
                 (
                     i.id,
+                    i.official_id,
                     i.control_point_zh,
                     i.control_point_en,
                     i.requirement_zh,
@@ -247,7 +260,11 @@ def _check_id(item_id: str, scope: str, level: int, category: str, tax: Taxonomy
     if scope == "bigdata":
         m = BIGDATA_ID.match(item_id)
         if not m:
-            raise CatalogueError(file, "big-data ids must look like BD-L3-CES-01", item_id)
+            raise CatalogueError(
+                file,
+                "big-data ids must look like BDS-L3-CES-01 (GB/T 28448-2019 unit BDS-L3-01 and its category)",
+                item_id,
+            )
         unit_ok = True
     else:
         m = OFFICIAL_ID.match(item_id)
@@ -349,7 +366,20 @@ def load_file(path: Path, tax: Taxonomy) -> tuple[str, list[tuple[Item, Any]]]:
                 raise CatalogueError(shown, f"letter '{item.letter}' appears twice in '{key}'", item.id)
             letters.add(item.letter)
             out.append((item, prev))
+    if scope == "bigdata":
+        _check_bigdata_numbering([item for item, _ in out], shown)
     return version, out
+
+
+def _check_bigdata_numbering(items: list[Item], file: str) -> None:
+    """GB/T 28448-2019 Annex C.2: big-data units run 01, 02 … within each category, in the standard's order."""
+    seen: dict[str, int] = {}
+    for item in items:
+        seen[item.category] = seen.get(item.category, 0) + 1
+        expected = f"BDS-L{item.level}-{item.category}-{seen[item.category]:02d}"
+        if item.id != expected:
+            message = f"big-data units are numbered 01, 02 … within each category in order: expected {expected}"
+            raise CatalogueError(file, message, item.id)
 
 
 def _resolve_prev(item: Item, prev: Any, by_key: dict[tuple, dict[str, Item]], ids: set[str], file: str) -> str | None:

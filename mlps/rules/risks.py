@@ -28,7 +28,7 @@ from mlps.rules.scoring_methods import RISK_RANK
 
 HIGH_RISK_FILE = "high_risk.yaml"
 CASE_ID = re.compile(r"^HR-[A-Z]{3}-\d{2}$")
-ITEM_LEVEL = re.compile(r"^(?:BD-)?L(?P<level>[1-4])-")
+ITEM_LEVEL = re.compile(r"^(?:BDS-)?L(?P<level>[1-4])-")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PROBLEM_RESULTS = frozenset({Result.PARTIAL, Result.NONCONFORM})
 

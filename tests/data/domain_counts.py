@@ -47,6 +47,13 @@ ABS 访问控制 1/2/2/2, 拨号使用控制 –/1/2/3, 无线使用控制 2/2/4
 CES 控制设备安全 2/2/5/5
 CMS 产品采购和使用 –/1/1/1, 外包软件开发 –/1/1/1
 """,
+    "bigdata": """
+PES 大数据可参考安全控制措施 –/1/1/1
+CNS 大数据可参考安全控制措施 1/1/2/2
+CES 大数据可参考安全控制措施 1/7/14/15
+CMS 大数据可参考安全控制措施 1/2/3/3
+MMS 大数据可参考安全控制措施 –/1/4/4
+""",
 }
 
 TOTALS = {
@@ -57,7 +64,6 @@ TOTALS = {
     "ics": (9, 15, 21, 22),
     "bigdata": (3, 12, 24, 25),
 }
-BIGDATA_L3_BY_CATEGORY = {"PES": 1, "CNS": 2, "CES": 14, "CMS": 3, "MMS": 4}
 OFFICIAL_GAPS = {"L3-CES1-16", "L3-CMS2-06", "L4-CMS2-06"}
 
 
@@ -70,3 +76,9 @@ def parse(table: str) -> dict[tuple[str, str], tuple[int, int, int, int]]:
             name, counts = part.rsplit(" ", 1)
             out[(cat, name)] = tuple(0 if c == "–" else int(c) for c in counts.split("/"))
     return out
+
+
+BIGDATA_BY_CATEGORY = {  # level -> category -> items, from the table above
+    level: {cat: n[level - 1] for (cat, _name), n in parse(EXTENSIONS["bigdata"]).items() if n[level - 1]}
+    for level in (1, 2, 3, 4)
+}

@@ -36,7 +36,7 @@ def test_catalogue_lists_every_level_4_item_of_every_extension_with_its_extensio
     }
     assert len({r["id"] for r in rows}) == len(rows)
     assert {r["level"] for r in rows} == {4}
-    assert all(r["id"].startswith("BD-L4-") == (r["extension"] == "bigdata") for r in rows)
+    assert all(r["id"].startswith("BDS-L4-") == (r["extension"] == "bigdata") for r in rows)
 
 
 def test_applicability_prints_extensions_with_reasons_and_the_statement_rows(tmp_path):

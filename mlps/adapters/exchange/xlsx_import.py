@@ -51,7 +51,7 @@ from mlps.adapters.exchange.xlsx_read import ImportLimits, RawSheet, RawWorkbook
 from mlps.rules.catalogue import Item, Taxonomy
 from mlps.rules.domain import ItemResult, Result, Risk
 
-_ID = re.compile(r"(?<![A-Z0-9-])(BD-L[1-4]-[A-Z]{3}-\d{2}|L[1-4]-[A-Z]{3}[1-5]-\d{2})(?![0-9])")
+_ID = re.compile(r"(?<![A-Z0-9-])(BDS-L[1-4]-[A-Z]{3}-\d{2}|L[1-4]-[A-Z]{3}[1-5]-\d{2})(?![0-9])")
 # "a) …", "(a) …", "a. …", "a、…" at the start of an item cell (after NFKC: full-width brackets are ASCII).
 _LETTER_FIRST = re.compile(r"^\(?\s*([a-zA-Z])\s*[).、:]")
 # "物理位置选择 a)", "物理位置选择(a)", "Physical access control a)": a control point name, then a bracketed letter.
