@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from mlps.adapters.store.db import MIGRATIONS, make_engine
 
-BEFORE = "0004"  # the revision 0005_bigdata follows
+BEFORE = "0007_hazards"  # the revision 0005_bigdata follows
 NOW = datetime(2026, 11, 30, 10, 0)
 
 

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_bigdata"
-down_revision = "0004"
+down_revision = "0007_hazards"
 branch_labels = None
 depends_on = None
 
