@@ -37,7 +37,7 @@ def cmd_xlsx_check(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"{args.file}: cannot be read ({exc.strerror or exc})") from None
     objects = [o.strip() for o in args.objects.split(",")] if args.objects is not None else None
-    plan = plan_import(data, items, catalogue.taxonomy, objects=objects, limits=limits)
+    plan = plan_import(data, items, catalogue.taxonomy, objects=objects, limits=limits, every_item=catalogue.items)
     json.dump(plan.as_dict(args.lang, rows=args.rows), sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     if plan.errors:

@@ -32,8 +32,12 @@ OPTIONAL = ("risk", "object", "assessed_object", "hazard")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("score", help="score an assessment from a results CSV (item_id,result[,risk][,object])")
-    p.add_argument("results", help="CSV file with columns item_id,result[,risk][,object]; '-' reads stdin")
+    p = subparsers.add_parser(
+        "score", help="score an assessment from a results CSV (item_id,result[,risk][,object]) or an agency workbook"
+    )
+    p.add_argument(
+        "results", help="CSV file with columns item_id,result[,risk][,object] ('-' reads stdin), or an .xlsx workbook"
+    )
     p.add_argument("--level", type=int, required=True, choices=[1, 2, 3, 4])
     p.add_argument("--extensions", default="", help="comma-separated: cloud,mobile,iot,ics,bigdata")
     p.add_argument(
@@ -217,8 +221,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError("--top must be 0 or more")
     report_date = parse_report_date(args.report_date)
     method = method_for(report_date, args.method)
-    text, shown = _read_text(args.results)
-    results = read_results(text, shown, {i.id for i in items})
+    results, workbook = load_results(args.results, items, catalogue, args.level, extensions)
+    shown = "stdin" if args.results == "-" else Path(args.results).name
     hazards = gather_hazards(results, args.hazard, args.level, extensions, [i.id for i in items], shown)
     if args.suggest_risks:
         results = apply_decisions(results, args.level)
@@ -230,6 +234,45 @@ def cmd_score(args: argparse.Namespace) -> int:
         "report_date": (report_date or date.today()).isoformat(),
         **scored.to_dict(args.top),
     }
+    if workbook is not None:
+        out["workbook"] = workbook
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0
+
+
+def load_results(name: str, items, catalogue, level: int, extensions: list[str]) -> tuple[pd.DataFrame, dict | None]:
+    """The results to score: a CSV as above, or an agency workbook (.xlsx) read as the import reads it (objects
+    from the sheets; rows that cannot be placed are left out and counted). For a workbook, also a summary of
+    its plan; a workbook that cannot be read or holds no result is bad input."""
+    path = Path(name)
+    if name != "-" and path.suffix.lower() == ".xlsx":
+        from mlps.adapters.exchange import ImportLimits
+        from mlps.services.agency_import import workbook_results
+
+        if not path.is_file():
+            raise UsageError(f"{name}: no such file")
+        limits = ImportLimits()
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(limits.max_bytes + 1)
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        frame, plan = workbook_results(catalogue, level, extensions, data, limits)
+        if not plan.ok:
+            first = plan.errors[0]
+            where = first.where("en")
+            raise UsageError(f"{path.name}: {where + ': ' if where else ''}{first.message('en')}")
+        if frame.empty:
+            raise UsageError(f"{path.name}: no result could be placed on an item of level {level}")
+        summary = {
+            "sheets": plan.counts()["result_sheets"],
+            "results": len(plan.results),
+            "assessed_objects": sorted(plan.by_object()),
+            "decisions": len(plan.decisions),
+            "left_out": plan.left_out_count,
+            "warnings": len(plan.warnings),
+        }
+        return frame, summary
+    text, shown = _read_text(name)
+    return read_results(text, shown, {i.id for i in items}), None

@@ -118,6 +118,9 @@ class TaskDraft:
     case_ids: tuple[str, ...]  # the high-risk cases the task's items match at the assessment's level
     points: float  # overall score points returned when this task alone is done
     priority: int  # 1 = do first
+    origin: str = ""  # "" = planned from the results; "problem_list" = imported from last year's report
+    origin_ref: str = ""  # where in that report: "表 2#3" (table and problem number)
+    hazard_codes: tuple[str, ...] = ()  # major risk hazard trigger codes (A-01 … A-32) the report gave it
 
     def title(self, lang: str) -> str:
         return _pick(self.title_zh, self.title_en, lang)
@@ -146,6 +149,9 @@ class TaskDraft:
             "case_ids": list(self.case_ids),
             "points": round(self.points, 4),
             "priority": self.priority,
+            "origin": self.origin,
+            "origin_ref": self.origin_ref,
+            "hazard_codes": list(self.hazard_codes),
         }
 
 

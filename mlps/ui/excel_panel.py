@@ -1,6 +1,7 @@
 """The assessment page's Excel panel: export the agency-layout workbook; import one after showing its mapping.
 
-Nothing is written unless the whole file is valid and the user confirms the mapping.
+The plan is shown first (objects, counts, every non-exact decision, every row left out with a suggestion);
+nothing is written until the user confirms it, and then everything lands in one transaction or nothing does.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from mlps.adapters.exchange import ExportMeta, plan_import
+from mlps.adapters.exchange import ExportMeta
 from mlps.adapters.exchange import export_xlsx as build_xlsx
 from mlps.i18n import t
 from mlps.rules.catalogue import Item
 from mlps.rules.domain import ItemResult
 from mlps.rules.errors import ConflictError
-from mlps.rules.worklist import assessed_objects
+from mlps.services import agency_import as agency
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import settings, ws
 from mlps.ui.safe import one_line
@@ -49,6 +50,8 @@ def _export(org, system, assessment, items: list[Item], results: list[ItemResult
 
 
 def _plan_tables(plan, lg: str) -> None:
+    """The review: sheets with their objects, counts per object and per result, every decision that was not an
+    exact match with its reason, every row left out with a suggestion, and the warnings."""
     rows = []
     for s in plan.sheets:
         counts = s.counts()
@@ -60,6 +63,8 @@ def _plan_tables(plan, lg: str) -> None:
             tr("xl.col_rows"): len(s.matches),
             tr("xl.col_results"): ", ".join(f"{t('result.' + k, lg)} {v}" for k, v in counts.items() if v),
             tr("xl.col_empty"): s.empty_rows,
+            tr("xl.col_left_out"): s.left_out,
+            tr("xl.col_details"): s.details,
         })  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True)
     if plan.errors:
@@ -68,8 +73,32 @@ def _plan_tables(plan, lg: str) -> None:
             pd.DataFrame([{tr("xl.col_where"): e.where(lg), tr("xl.col_problem"): e.message(lg)} for e in plan.errors]),
             hide_index=True,
         )  # fmt: skip
+        return
+    if plan.decisions:
+        st.markdown(f"**{tr('xl.decisions', n=len(plan.decisions))}**")
+        st.dataframe(
+            pd.DataFrame([{tr("xl.col_where"): d.where(lg), tr("xl.col_decision"): d.message(lg)}
+                          for d in plan.decisions]),
+            hide_index=True,
+        )  # fmt: skip
+    if plan.left_out:
+        st.markdown(f"**{tr('xl.left_out', n=plan.left_out_count)}**")
+        st.dataframe(
+            pd.DataFrame([{tr("xl.col_where"): d.where(lg), tr("xl.col_problem"): d.message(lg),
+                           tr("xl.col_suggestion"): d.suggestion(lg)} for d in plan.left_out]),
+            hide_index=True,
+        )  # fmt: skip
     for w in plan.warnings:
         st.warning(one_line(f"{w.where(lg)}: {w.message(lg)}"))
+
+
+def checked_upload(upload) -> bytes | None:
+    """The uploaded file's bytes, or None (with the message shown) when it is larger than the upload limit."""
+    limit = settings().max_upload_bytes
+    if upload.size > limit:
+        st.error(tr("as.upload_rejected", error=f"{upload.size / 1048576:.1f} MB > {limit / 1048576:.0f} MB"))
+        return None
+    return upload.getvalue()
 
 
 def _import(assessment, items: list[Item], results: list[ItemResult]) -> None:
@@ -79,25 +108,28 @@ def _import(assessment, items: list[Item], results: list[ItemResult]) -> None:
                               help=tr("xl.upload_help"))  # fmt: skip
     if upload is None:
         return
-    limit = settings().max_upload_bytes
-    if upload.size > limit:
-        st.error(tr("as.upload_rejected", error=f"{upload.size / 1048576:.1f} MB > {limit / 1048576:.0f} MB"))
+    data = checked_upload(upload)
+    if data is None:
         return
-    data = upload.getvalue()
     key = f"xl_plan_{assessment.id}_{hashlib.sha256(data).hexdigest()[:16]}"
     if key not in st.session_state:  # the plan, and the versions of the records it was made against
-        plan = plan_import(data, items, catalogue().taxonomy, objects=assessed_objects(results))
-        st.session_state[key] = (plan, {(r.item_id, r.assessed_object): r.version for r in results})
-    plan, versions = st.session_state[key]
+        st.session_state[key] = agency.plan_workbook(ws(), catalogue(), assessment.id, data)
+    review = st.session_state[key]
+    plan = review.plan
     st.subheader(tr("xl.plan_title"))
     st.caption(tr("xl.plan_intro"))
     _plan_tables(plan, lg)
     if not plan.ok:
         st.info(tr("xl.nothing_written"))
         return
+    if not plan.results:
+        st.info(tr("xl.nothing_to_import"))
+        return
+    if plan.left_out_count:
+        st.caption(tr("xl.left_out_note", n=plan.left_out_count))
     if st.button(tr("xl.confirm", n=len(plan.results)), type="primary", key=f"xl_confirm_{assessment.id}"):
         try:
-            n = ws().import_results(assessment.id, plan.results, versions)
+            n = agency.confirm_workbook(ws(), review)
         except ConflictError as exc:  # someone saved one of these items since the plan was made
             st.session_state.pop(key, None)
             st.error(tr("as.conflict_import", who=one_line(exc.changed_by), when=exc.changed_at or "?"))

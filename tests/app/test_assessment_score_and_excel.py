@@ -13,6 +13,7 @@ from mlps.rules.domain import Result
 from mlps.rules.hazards import tally
 from mlps.rules.results import results_frame
 from mlps.rules.scoring import score_assessment
+from mlps.ui.safe import md_unescape
 from tests.app.test_assessment_page import open_assessment
 
 
@@ -84,6 +85,38 @@ def test_a_wrong_workbook_changes_nothing_and_says_where(demo_store):
     book.save(buf)
     at.file_uploader(key=f"xl_up_{assessment.id}_0").upload("bad.xlsx", buf.getvalue(), "application/octet-stream")
     at.run()
-    assert any("未写入任何内容" in e.value for e in at.error)
+    assert any("没有写入任何内容" in i.value for i in at.info)
+    left_out = next(d.value for d in at.dataframe if "建议" in d.value.columns)
+    assert left_out.iloc[0]["位置"] == "工作表“机房”，第 2 行，D 列（符合情况）"
+    assert "“也许”不是有效的结果" in left_out.iloc[0]["问题"]
     assert not [b for b in at.button if b.label.startswith("确认导入")]
     assert repo.results(demo_store, assessment.id) == before
+
+
+def test_an_agency_workbook_is_reviewed_then_lands_with_its_object_details(demo_store):
+    from mlps.services import agency_import as agency
+    from tests.data.xlsx.agency import agency_l2_cloud
+
+    at, system, assessment = open_assessment(demo_store, "学校门户网站")
+    before = len(repo.results(demo_store, assessment.id))
+    uploader = at.file_uploader(key=f"xl_up_{assessment.id}_0")
+    uploader.upload("测评底稿.xlsx", agency_l2_cloud(), "application/octet-stream")
+    at.run()
+    assert not at.exception
+    assert any(s.value == "导入前请核对对应关系" for s in at.subheader)
+    assert any(m.value == "**3 行不导入**" for m in at.markdown)
+    assert any(m.value.startswith("**") and "非精确对应" in m.value for m in at.markdown)
+    shown = "".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert "“管理制度 c)”不是第 2 级的测评项" in shown and "对应 安全区域边界 恶意代码防范 a) [L2-ABS1-07]" in shown
+    assert any("权重是 1.00，本目录是 0.70" in md_unescape(w.value) for w in at.warning)
+    assert len(repo.results(demo_store, assessment.id)) == before  # nothing before confirmation
+    next(b for b in at.button if b.label == "确认导入 35 条结果").click().run()
+    assert not at.exception
+    stored = {(r.assessed_object, r.item_id): r.result for r in repo.results(demo_store, assessment.id)}
+    assert len(stored) == before + 35 and stored[("中心机房", "L2-PES1-14")] == Result.NONCONFORM
+    from mlps.adapters.store import users
+    from mlps.services.workspace import Workspace
+
+    described = agency.object_descriptions(Workspace(demo_store, users.actor(demo_store, "wang")), assessment.id)
+    assert described["SQL server数据库"] == "IP：172.16.6.3  版本：server 2012"
+

@@ -163,3 +163,26 @@ def test_the_page_speaks_english(demo_store):
     at, _system, _assessment = open_page(demo_store, lang="en")
     assert at.title[0].value == "Remediation plan"
     assert button(at, "Make the plan")
+
+
+def test_last_years_problem_list_becomes_tasks_after_review(demo_store):
+    from tests.data.xlsx.agency import problem_list_docx
+
+    at, system, assessment = open_page(demo_store, system_name="学校门户网站")
+    before = rem.list_tasks(demo_store, assessment.id)
+    at.file_uploader(key=f"bk_up_{assessment.id}_0").upload(
+        "2025测评报告.docx", problem_list_docx(), "application/octet-stream"
+    )
+    at.run()
+    assert not at.exception
+    assert any(s.value == "导入前请核对问题与测评项的对应" for s in at.subheader)
+    tasks = next(d.value for d in at.dataframe if "重大风险隐患触发项" in d.value.columns)
+    assert tasks["重大风险隐患触发项"].tolist() == ["A-18", "", "", "A-26"]
+    left_out = next(d.value for d in at.dataframe if "建议" in d.value.columns)
+    assert left_out.iloc[0]["说明"] == "第 2 级没有控制点“集中管控”，这一行不导入。"
+    assert rem.list_tasks(demo_store, assessment.id) == before  # nothing before confirmation
+    button(at, "确认导入 4 个整改任务").click().run()
+    assert not at.exception
+    after = rem.list_tasks(demo_store, assessment.id)
+    imported = [t for t in after if t.origin == "problem_list"]
+    assert len(imported) == 4 and {c for t in imported for c in t.hazard_codes} == {"A-18", "A-26"}

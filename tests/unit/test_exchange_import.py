@@ -103,11 +103,11 @@ def test_an_agency_workbook_maps_control_point_and_letter_to_the_item_ids():
     assert records[("物理机房", "L3-PES1-02")] == "位于二层，但楼顶有渗水痕迹。"
 
 
-def test_a_control_point_in_two_categories_with_nothing_to_tell_them_apart_is_an_error_listing_both():
-    data = workbook({"网络设备": [["控制点", "测评项", "符合情况"], ["访问控制", "a) 设置访问控制规则", "符合"]]})
+def test_a_control_point_in_two_categories_with_nothing_to_tell_them_apart_is_left_out_listing_both():
+    data = workbook({"网络设备": [["控制点", "测评项", "符合情况"], ["访问控制", "a)", "符合"]]})
     plan = plan_import(data, L3, TAX)
-    assert plan.results == []
-    [error] = plan.errors
+    assert plan.ok and plan.results == []
+    [error] = plan.left_out
     assert (error.code, error.sheet, error.row, error.column, error.header) == (
         "ambiguous",
         "网络设备",
@@ -179,17 +179,17 @@ def test_english_headers_and_words_are_read():
 # ---------------------------------------------------------------- bad workbooks
 
 
-def test_a_missing_result_column_is_an_error_naming_the_sheet():
+def test_a_missing_result_column_leaves_the_sheet_out_naming_it():
     data = workbook({"机房": [["控制点", "测评项", "结果记录"], ["物理位置选择", "a)", "在二层"]]})
     plan = plan_import(data, L3, TAX)
-    assert plan.results == []
-    [error] = plan.errors
+    assert plan.results == [] and [e.code for e in plan.errors] == ["no_results_sheet"]
+    [error] = plan.left_out
     assert (error.code, error.sheet, error.row) == ("missing_column", "机房", 1)
     assert error.message("zh") == "工作表“机房”缺少“符合情况”列（第 1 行是表头）。"
     assert error.message("en") == "Sheet '机房' has no 'Result' column (row 1 is the header)."
 
 
-def test_a_bad_result_word_is_reported_at_its_sheet_row_and_column_and_nothing_is_imported():
+def test_a_bad_result_word_is_reported_at_its_sheet_row_and_column_and_the_rest_is_imported():
     rows = [
         ["控制点", "测评项", "结果记录", "符合情况"],
         ["物理位置选择", "a)", "在二层", "符合"],
@@ -197,8 +197,9 @@ def test_a_bad_result_word_is_reported_at_its_sheet_row_and_column_and_nothing_i
         ["防火", "a)", "有灭火器", "不符合"],
     ]
     plan = plan_import(workbook({"机房": rows}), L3, TAX)
-    assert plan.results == []
-    [error] = plan.errors
+    assert plan.ok and [r.item_id for r in plan.results] == ["L3-PES1-01", "L3-PES1-09"]
+    [error] = plan.left_out
+    assert error.suggestion("zh") == "改为 符合、部分符合、不符合 或 不适用 后重新导入这一行。"
     assert (error.code, error.sheet, error.row, error.column, error.header) == (
         "bad_result",
         "机房",
@@ -208,7 +209,7 @@ def test_a_bad_result_word_is_reported_at_its_sheet_row_and_column_and_nothing_i
     )
     assert error.where("en") == "sheet '机房', row 3, column D (符合情况)"
     assert "基本符合" in error.message("zh")
-    # the rows that are fine are still shown in the mapping, so the user sees the whole picture
+    # the rows that are fine are in the mapping and are imported
     assert [(m.row, m.item_id) for s in plan.sheets for m in s.matches] == [(2, "L3-PES1-01"), (4, "L3-PES1-09")]
 
 
@@ -224,8 +225,8 @@ def test_every_bad_row_is_reported_not_only_the_first():
         ["防雷击", "x)", "大体符合", None, None, None],  # two problems in one row: both reported
     ]
     plan = plan_import(workbook({"机房": rows}), L3, TAX)
-    assert plan.results == []
-    assert [(e.row, e.column, e.code) for e in plan.errors] == [
+    assert plan.results == [] and plan.left_out_count == 8
+    assert [(e.row, e.column, e.code) for e in plan.left_out] == [
         (2, "B", "no_match"),
         (3, "D", "bad_risk"),
         (4, "E", "bad_date"),
@@ -235,29 +236,30 @@ def test_every_bad_row_is_reported_not_only_the_first():
         (8, "B", "no_match"),
         (8, "C", "bad_result"),
     ]
-    assert plan.errors[0].message("en") == "No item '物理位置选择 c)' exists at level 3 (extensions: none)."
+    assert plan.left_out[0].message("en") == "No item '物理位置选择 c)' exists at level 3 (extensions: none)."
 
 
-def test_an_unknown_item_id_is_an_error():
+def test_an_unknown_item_id_is_left_out():
     data = export_xlsx(L3, [ItemResult("L3-PES1-01", Result.CONFORM)], META, TAX)
     plan = plan_import(data, CATALOGUE.select(3, []), TAX)
     assert plan.ok
     rows = [["编号", "符合情况"], ["L3-PES1-01", "符合"], ["L3-PES1-99", "符合"], ["L3-CES2-01", "符合"]]
     plan = plan_import(workbook({"测评结果": rows}), L3, TAX)
-    assert plan.results == []
-    assert [(e.row, e.column, e.code) for e in plan.errors] == [(3, "A", "unknown_id"), (4, "A", "unknown_id")]
-    assert "L3-CES2-01" in plan.errors[1].message("en")  # a cloud item, and this assessment has no cloud
+    assert [r.item_id for r in plan.results] == ["L3-PES1-01"]
+    assert [(e.row, e.column, e.code) for e in plan.left_out] == [(3, "A", "unknown_id"), (4, "A", "unknown_id")]
+    assert "L3-CES2-01" in plan.left_out[1].message("en")  # a cloud item, and this assessment has no cloud
 
 
-def test_the_same_item_twice_for_one_object_is_an_error_naming_the_first_row():
+def test_the_same_item_twice_for_one_object_keeps_the_first_row_and_names_it():
     rows = [["控制点", "测评项", "符合情况"], ["防火", "a)", "符合"], ["防火", "a)", "不符合"]]
     plan = plan_import(workbook({"机房": rows}), L3, TAX)
-    [error] = plan.errors
+    assert [(r.item_id, r.result) for r in plan.results] == [("L3-PES1-09", Result.CONFORM)]
+    [error] = plan.left_out
     assert (error.code, error.row) == ("duplicate_item", 3)
     assert "第 2 行" in error.message("zh")
 
 
-def test_a_sheet_that_is_not_a_results_table_is_an_error_naming_it():
+def test_a_sheet_that_is_not_a_results_table_is_left_out_naming_it():
     data = workbook(
         {
             "机房": [["控制点", "测评项", "符合情况"], ["防火", "a)", "符合"]],
@@ -265,10 +267,10 @@ def test_a_sheet_that_is_not_a_results_table_is_an_error_naming_it():
         }
     )
     plan = plan_import(data, L3, TAX)
-    assert plan.results == []
-    [error] = plan.errors
+    assert [r.item_id for r in plan.results] == ["L3-PES1-09"]
+    [error] = plan.left_out
     assert (error.code, error.sheet) == ("no_header", "通讯录")
-    assert {s.sheet: s.status for s in plan.sheets} == {"机房": "results", "通讯录": "error"}
+    assert {s.sheet: s.status for s in plan.sheets} == {"机房": "results", "通讯录": "left out"}
 
 
 def test_a_workbook_with_no_results_sheet_at_all_is_an_error():
@@ -283,10 +285,10 @@ def test_a_workbook_exported_for_another_level_is_refused():
     assert plan.errors[0].message("en") == "This workbook was exported for level 3, but this assessment is at level 2."
 
 
-def test_an_extension_the_assessment_does_not_have_is_an_error():
+def test_an_extension_the_assessment_does_not_have_is_left_out():
     rows = [["扩展要求", "控制点", "测评项", "符合情况"], ["物联网", "感知节点设备物理防护", "a)", "符合"]]
     plan = plan_import(workbook({"感知层": rows}), L3, TAX)
-    assert [(e.code, e.column) for e in plan.errors] == [("not_selected_scope", "A")]
+    assert [(e.code, e.column) for e in plan.left_out] == [("not_selected_scope", "A")]
 
 
 def test_a_repeated_header_row_and_blank_rows_are_ignored():
@@ -301,13 +303,13 @@ def test_a_repeated_header_row_and_blank_rows_are_ignored():
     assert [(r.item_id, r.result.value) for r in plan.results] == [("L3-PES1-09", "conform"), ("L3-PES1-10", "na")]
 
 
-def test_errors_beyond_the_limit_are_counted_but_not_all_listed():
+def test_rows_left_out_beyond_the_limit_are_counted_but_not_all_listed():
     from mlps.adapters.exchange import ImportLimits
 
     rows = [["控制点", "测评项", "符合情况"]] + [["防火", "a)", f"错{n}"] for n in range(30)]
     plan = plan_import(workbook({"机房": rows}), L3, TAX, limits=ImportLimits(max_errors=10))
-    assert len(plan.errors) == 10 and plan.error_count == 30
-    assert plan.as_dict()["counts"]["errors"] == 30
+    assert len(plan.left_out) == 10 and plan.left_out_count == 30
+    assert plan.as_dict()["counts"]["left_out"] == 30
 
 
 def test_items_from_several_levels_are_refused_by_the_caller_contract():

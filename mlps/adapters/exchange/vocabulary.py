@@ -6,7 +6,6 @@ $MLPS_CONTROLS_DIR/exchange.yaml replaces the bundled file when that folder has 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 from mlps.rules.catalogue import Taxonomy
 from mlps.rules.domain import RESULT_WORDS, Result, Risk
 from mlps.rules.rulefiles import rule_file
+from mlps.rules.text_match import norm_name
 
 VOCABULARY_FILE = "exchange.yaml"
 LANGS = ("zh", "en")
@@ -33,8 +33,10 @@ FIELDS = (
     "methods",
     "evidence_date",
     "assessed_object",
+    "weight",
     "ignore",
 )
+PROBLEM_FIELDS = ("number", "category", "control_point", "item", "object", "problem", "risk", "suggestion", "trigger")
 _SPACE = re.compile(r"[\s*]+")
 # A header may carry a hint after the name: "符合情况（符合/不符合）", "Result (conform…)", "安全类/层面".
 _HINT_START = re.compile(r"[^\w]")
@@ -42,9 +44,7 @@ _HINT_START = re.compile(r"[^\w]")
 
 def norm(text: Any) -> str:
     """The comparison form of a cell: NFKC (full-width to half-width), no whitespace or '*', casefolded."""
-    if text is None:
-        return ""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
+    return norm_name(text)
 
 
 def vocabulary_path() -> Path:
@@ -64,36 +64,69 @@ def _load(path: str) -> dict[str, Any]:
     unknown = set(data["header_synonyms"]) - set(FIELDS)
     if unknown:
         raise ValueError(f"{VOCABULARY_FILE}: header_synonyms has unknown field(s) {sorted(unknown)}")
+    unknown = set(data["problem_headers"]) - set(PROBLEM_FIELDS)
+    if unknown:
+        raise ValueError(f"{VOCABULARY_FILE}: problem_headers has unknown field(s) {sorted(unknown)}")
+    for key, entry in data["suggestions"].items():
+        if key not in data["messages"] or set(entry) != set(LANGS):
+            raise ValueError(f"{VOCABULARY_FILE}: suggestion '{key}' needs a message of that name and zh and en texts")
     return data
 
 
 def _header_index() -> tuple[dict[str, str], list[tuple[str, str]]]:
-    return _header_index_of(str(vocabulary_path()))
+    return _header_index_of(str(vocabulary_path()), "header_synonyms")
 
 
-@lru_cache(maxsize=4)
-def _header_index_of(path: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+@lru_cache(maxsize=8)
+def _header_index_of(path: str, section: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
     exact: dict[str, str] = {}
-    for name, words in _load(path)["header_synonyms"].items():
+    for name, words in _load(path)[section].items():
         for word in words:
             exact.setdefault(norm(word), name)
     by_length = sorted(exact.items(), key=lambda kv: -len(kv[0]))
     return exact, by_length
 
 
-def match_header(text: Any) -> str | None:
-    """The field a header cell names (one of FIELDS), or None. Exact synonyms first, then the longest synonym
-    the header starts with when what follows is a hint in brackets or after a separator."""
+def _match(text: Any, index: tuple[dict[str, str], list[tuple[str, str]]]) -> str | None:
     key = norm(text)
     if not key:
         return None
-    exact, by_length = _header_index()
+    exact, by_length = index
     if key in exact:
         return exact[key]
     for word, name in by_length:
         if key.startswith(word) and _HINT_START.match(key[len(word)]):
             return name
     return None
+
+
+def match_header(text: Any) -> str | None:
+    """The field a header cell names (one of FIELDS), or None. Exact synonyms first, then the longest synonym
+    the header starts with when what follows is a hint in brackets or after a separator."""
+    return _match(text, _header_index())
+
+
+def problem_header(text: Any) -> str | None:
+    """The field a header cell of a problem list names (one of PROBLEM_FIELDS), or None; matched as the headers
+    of a results sheet are."""
+    return _match(text, _header_index_of(str(vocabulary_path()), "problem_headers"))
+
+
+def scope_keywords() -> list[tuple[str, str]]:
+    """(word, scope) pairs, longest first: a scope cell containing the word names the scope (云计算拓展要求)."""
+    pairs = [(norm(w), code) for code, words in vocabulary()["scope_keywords"].items() for w in words]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def text_match_parameters() -> tuple[float, float]:
+    """(minimum similarity, margin over the runner-up) for deciding an item by its requirement text."""
+    entry = vocabulary()["text_match"]
+    return float(entry["minimum"]), float(entry["margin"])
+
+
+def weight_values() -> tuple[float, ...]:
+    """The weights an unlabelled column may hold to be read as the weight column."""
+    return tuple(float(w) for w in vocabulary()["weight_values"])
 
 
 def _result_index() -> dict[str, Result]:
@@ -239,9 +272,14 @@ class Issue:
     column: str = ""  # column letter, e.g. "F"
     header: str = ""  # the header text of that column in the file, e.g. "符合情况"
     params: dict[str, Any] = field(default_factory=dict, compare=False)
+    suggestion_zh: str = ""  # what to do about it, for rows left out of an import
+    suggestion_en: str = ""
 
     def message(self, lang: str = "zh") -> str:
         return self.message_zh if lang == "zh" else self.message_en
+
+    def suggestion(self, lang: str = "zh") -> str:
+        return self.suggestion_zh if lang == "zh" else self.suggestion_en
 
     def where(self, lang: str = "zh") -> str:
         """'工作表“机房”，第 5 行，F 列（符合情况）' / "sheet '机房', row 5, column F (符合情况)"."""
@@ -272,6 +310,7 @@ class Issue:
             "code": self.code,
             "where": self.where(lang),
             "message": self.message(lang),
+            "suggestion": self.suggestion(lang),
         }
 
 
@@ -289,6 +328,7 @@ class Both:
 def issue(code: str, *, sheet: str = "", row: int | None = None, column: str = "", header: str = "", **params) -> Issue:
     """An Issue with both messages filled from controls/exchange.yaml; `Both` parameters give each language its word."""
     entry = vocabulary()["messages"][code]
+    hint = vocabulary()["suggestions"].get(code, {})
 
     def values(lang: str) -> dict[str, Any]:
         out: dict[str, Any] = {"sheet": sheet, "row": row}
@@ -305,4 +345,6 @@ def issue(code: str, *, sheet: str = "", row: int | None = None, column: str = "
         column=column,
         header=header,
         params=params,
+        suggestion_zh=str(hint.get("zh", "")).format(**values("zh")),
+        suggestion_en=str(hint.get("en", "")).format(**values("en")),
     )

@@ -1,20 +1,24 @@
-"""Import assessment results from an .xlsx workbook into an ImportPlan, which the user sees before anything is
-written: which sheet is which assessed object, which row is which item, the parsed results, and every problem
-with its sheet, row and column. The caller writes `plan.results` only when `plan.errors` is empty; the results
-list is empty whenever there is any error, so a half-valid file can never be half-written.
+"""Import assessment results from an .xlsx workbook into an ImportPlan, which the user reviews before anything is
+written: which sheet is which assessed object, which row is which item, the counts per object and per result,
+every decision that was not an exact match (with its reason), and every row left out (with a suggestion).
 
 Two layouts are read, by their headers (Chinese or English, controls/exchange.yaml):
 - our own export (xlsx_export): an item id column (编号), matched exactly;
-- the workbooks agencies keep (docs/domain.md): one sheet per assessed object, items named by control point and
-  letter (控制点 = 物理位置选择 with 测评项 = "a) …", or one cell "物理位置选择 a)"), no id column, results as
-  符合 / 部分符合 / 不符合 / 不适用, a 结果记录 column, perhaps a category (安全类) and an extension (扩展要求) column.
-  Items are found by (extension, category, control point, letter). Control point names repeat across categories
-  and extensions (访问控制 is in ABS and CES, general and cloud): the category and extension columns decide when
-  present; otherwise the sheet decides when it can (its name names a category or extension, or the rows on it
-  that match one item only all lie in one category); otherwise the row is an error saying which items it could be.
+- the workbooks agencies keep: one sheet per assessed object (category sheets such as 中心机房 or 安全管理制度,
+  one sheet per device or piece of software, sometimes an extension sheet), items named by extension (扩展标准),
+  control point and letter (测评项 "a）…"), results as 符合 / 部分符合 / 不符合 / 不适用, a 结果记录 column, often an
+  unlabelled weight column and an unlabelled row number. The header may sit below a row of the object's details
+  (`IP：… 版本：…`), which becomes the object's description.
 
-Rows with neither a result nor a record (nor risk, methods, date) are counted as empty and skipped. Category and
-control-point cells left blank take the value above (agencies write them once per group).
+How a row finds its item (the decisions are rules, in mlps.rules.item_mapping and mlps.rules.text_match):
+scope and control-point cells left blank take the value above (merged or written once per block); an extension
+block whose scope is not written is recognised because its control points and letters start again; names of
+other levels and known aliases are accepted; a control point and letter unique within the scope is accepted on
+another category's sheet; where the place does not exist or fits several items, the requirement text decides.
+
+Rows that are not items at this level or cannot be placed are left out with a suggestion and do not block the
+rest. Only problems with the file as a whole block the import (`errors`): it cannot be read, it was exported
+for another level, a sheet is too long, or no sheet holds results.
 """
 
 from __future__ import annotations
@@ -43,23 +47,37 @@ from mlps.adapters.exchange.vocabulary import (
     parse_result_word,
     parse_risk_word,
     scope_index,
+    scope_keywords,
     sheet_is_generic,
     sheet_is_skipped,
+    text_match_parameters,
+    weight_values,
 )
 from mlps.adapters.exchange.xlsx_export import PROP_LEVEL, PROP_MARKER
 from mlps.adapters.exchange.xlsx_read import ImportLimits, RawSheet, RawWorkbook, WorkbookRejected, read_workbook
 from mlps.rules.catalogue import Item, Taxonomy
 from mlps.rules.domain import ItemResult, Result, Risk
+from mlps.rules.item_mapping import ALIAS, EXACT, LEVEL_NAME, ItemIndex, decide_by_text, main_category
 
+<<<<<<< HEAD
 _ID = re.compile(r"(?<![A-Z0-9-])(BDS-L[1-4]-[A-Z]{3}-\d{2}|L[1-4]-[A-Z]{3}[1-5]-\d{2})(?![0-9])")
+=======
+ITEM_ID = _ID = re.compile(r"(?<![A-Z0-9-])(BD-L[1-4]-[A-Z]{3}-\d{2}|L[1-4]-[A-Z]{3}[1-5]-\d{2})(?![0-9])")
+>>>>>>> a5e41b0 (Agency workbooks as they really are: header search, column vocabulary, fill-down, unmarked extension blocks, item mapping with aliases and text comparison, review-then-confirm all-or-nothing import; mlps score on workbooks; last year's problem list (xlsx/docx) as remediation tasks)
 # "a) …", "(a) …", "a. …", "a、…" at the start of an item cell (after NFKC: full-width brackets are ASCII).
 _LETTER_FIRST = re.compile(r"^\(?\s*([a-zA-Z])\s*[).、:]")
 # "物理位置选择 a)", "物理位置选择(a)", "Physical access control a)": a control point name, then a bracketed letter.
 _NAME_LETTER = re.compile(r"^(?P<cp>[^()]{1,40}?)[\s\-_:、,/]*\(?\s*(?P<letter>[a-zA-Z])\s*\)")
+# A row of the object's details above the header: "IP：172.16.6.3  版本：server 2012" (key, colon, value).
+_DETAILS = re.compile(r"[^\s:：]{1,12}\s*[:：]\s*\S")
 _METHOD_SPLIT = re.compile(r"[,，、;；/|\s]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 _RESULT_COLUMNS = ("result", "record", "risk", "risk_reason", "methods", "evidence_date")
 _MIN_HINT = 2  # a sheet-name hint must be at least this long once normalised ("云" alone says nothing)
+_WEIGHT_SAMPLE = 60  # data rows looked at to recognise an unlabelled weight column
+
+# How a row found its item. Exact: an id, a clause, or control point + letter as the catalogue names them.
+EXACT_HOWS = ("id", "clause", "control point")
 
 
 @dataclass(frozen=True)
@@ -71,16 +89,20 @@ class RowMatch:
     item_id: str
     assessed_object: str
     result: Result
-    how: str  # "id" (id column or an id in the text), "clause", "control point" (name + letter), "inferred"
+    how: str  # "id", "clause", "control point" (exact); "alias", "level name", "other category", "inferred", "text"
     category: str = ""
     control_point_zh: str = ""
     control_point_en: str = ""
     letter: str = ""
 
+    @property
+    def exact(self) -> bool:
+        return self.how in EXACT_HOWS
+
 
 @dataclass
 class SheetPlan:
-    """What the import does with one sheet: status "results" (rows mapped), "skipped" or "error"."""
+    """What the import does with one sheet: status "results" (rows mapped), "skipped" or "left out"."""
 
     sheet: str
     status: str
@@ -91,6 +113,8 @@ class SheetPlan:
     columns: dict[str, str] = field(default_factory=dict)  # field -> "F (符合情况)"
     matches: list[RowMatch] = field(default_factory=list)
     empty_rows: int = 0  # rows naming an item but recording nothing: skipped
+    left_out: int = 0  # rows left out (each listed in ImportPlan.left_out)
+    details: str = ""  # the object's details written above the header
 
     def counts(self) -> dict[str, int]:
         out = {r.value: 0 for r in Result}
@@ -101,7 +125,8 @@ class SheetPlan:
 
 @dataclass
 class ImportPlan:
-    """The whole import, checked. `results` is empty unless `errors` is."""
+    """The whole import, checked. `results` is empty when `errors` is not (a problem with the whole file);
+    rows that could not be placed are in `left_out`, each with a suggestion, and do not block the rest."""
 
     level: int
     extensions: tuple[str, ...]
@@ -111,10 +136,22 @@ class ImportPlan:
     warnings: list[Issue]
     error_count: int = 0  # all errors found; `errors` lists at most ImportLimits.max_errors
     own_export: bool = False  # the file is one of our exports
+    decisions: list[Issue] = field(default_factory=list)  # every mapping that was not an exact match, and why
+    left_out: list[Issue] = field(default_factory=list)  # rows and sheets not imported, with a suggestion
+    left_out_count: int = 0  # all of them; `left_out` lists at most ImportLimits.max_errors
+    objects: dict[str, str] = field(default_factory=dict)  # assessed object -> its details from the workbook
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def by_object(self) -> dict[str, dict[str, int]]:
+        """Results per assessed object and result word ("" is the system as a whole)."""
+        out: dict[str, dict[str, int]] = {}
+        for r in self.results:
+            counts = out.setdefault(r.assessed_object, {x.value: 0 for x in Result})
+            counts[r.result.value] += 1
+        return out
 
     def counts(self) -> dict[str, Any]:
         by_result = {r.value: 0 for r in Result}
@@ -128,12 +165,15 @@ class ImportPlan:
             "results": len(self.results),
             "by_result": by_result,
             "assessed_objects": len({s.assessed_object for s in self.sheets if s.status == "results"}),
+            "decisions": len(self.decisions),
+            "left_out": self.left_out_count,
             "errors": self.error_count,
             "warnings": len(self.warnings),
         }
 
     def as_dict(self, lang: str = "zh", *, rows: bool = False) -> dict[str, Any]:
-        """The plan as JSON-ready data: per-sheet mapping, counts, errors and warnings (row mapping on request)."""
+        """The plan as JSON-ready data: per-sheet mapping, counts per object and result, decisions, rows left out,
+        errors and warnings (row mapping on request)."""
         sheets = []
         for s in self.sheets:
             entry: dict[str, Any] = {
@@ -146,6 +186,8 @@ class ImportPlan:
                 "columns": s.columns,
                 "rows_mapped": len(s.matches),
                 "empty_rows": s.empty_rows,
+                "left_out": s.left_out,
+                "details": s.details,
                 "by_result": s.counts(),
             }
             if rows:
@@ -161,7 +203,11 @@ class ImportPlan:
             "extensions": list(self.extensions),
             "own_export": self.own_export,
             "counts": self.counts(),
+            "by_object": self.by_object(),
+            "objects": self.objects,
             "sheets": sheets,
+            "decisions": [d.as_dict(lang) for d in self.decisions],
+            "left_out": [d.as_dict(lang) for d in self.left_out],
             "errors": [e.as_dict(lang) for e in self.errors],
             "warnings": [w.as_dict(lang) for w in self.warnings],
         }
@@ -177,28 +223,48 @@ class _Context:
     limits: ImportLimits
     level: int
     extensions: tuple[str, ...]
-    by_id: dict[str, Item] = field(default_factory=dict)
-    by_name: dict[tuple[str, str], list[Item]] = field(default_factory=dict)
+    every_item: Sequence[Item] = ()
+    index: ItemIndex = field(init=False)
     by_clause: dict[str, Item] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
     scopes: dict[str, str] = field(default_factory=dict)
+    scope_words: list[tuple[str, str]] = field(default_factory=list)
     methods: dict[str, str] = field(default_factory=dict)
     known_objects: dict[str, str] | None = None  # normalised -> as the caller spells it
+    text_minimum: float = 0.2
+    text_margin: float = 0.05
+    weights: tuple[float, ...] = ()
+    # item id -> [(sheet, row, the workbook's weight)] where it disagrees with the catalogue
+    weight_differences: dict[str, list[tuple[str, int, float]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        aliases: dict[tuple[str, str], list[str]] = {}
-        for a in control_point_aliases():
-            aliases.setdefault((a["category"], norm(a["name"])), []).append(norm(a["alias"]))
+        self.index = ItemIndex(self.items, self.every_item, control_point_aliases(), self.level)
         for item in self.items:
-            self.by_id[item.id] = item
             self.by_clause.setdefault(norm(item.clause), item)
-            names = {norm(item.control_point_zh), norm(item.control_point_en)}
-            names.update(aliases.get((item.category, norm(item.control_point_zh)), []))
-            for name in names:
-                self.by_name.setdefault((name, item.letter.lower()), []).append(item)
         self.categories = category_index(self.taxonomy)
         self.scopes = scope_index(self.taxonomy)
+        self.scope_words = scope_keywords()
         self.methods = method_index(self.taxonomy)
+        self.text_minimum, self.text_margin = text_match_parameters()
+        self.weights = weight_values()
+
+    def scope_of(self, value: Any) -> str | None:
+        """The scope a cell names: an exact name or alias, else a keyword it contains (云计算拓展要求 → cloud)."""
+        key = norm(value)
+        if key in self.scopes:
+            return self.scopes[key]
+        for word, code in self.scope_words:
+            if word in key:
+                return code
+        return None
+
+    def scope_name(self, scope: str) -> Both:
+        names = self.taxonomy.scopes[scope]
+        return Both(names["zh"], names["en"])
+
+    def category_name(self, category: str) -> Both:
+        names = self.taxonomy.categories[category]
+        return Both(names["zh"], names["en"])
 
     def extensions_text(self) -> Both:
         zh = "、".join(self.taxonomy.scopes[e]["zh"] for e in self.extensions) or "无"
@@ -213,6 +279,15 @@ class _Context:
         if scope:
             zh, en = f"{scope['zh']} {zh}", f"{scope['en']} {en}"
         return Both(zh, en)
+
+    def describe_all(self, items: Sequence[Item]) -> Both:
+        return Both("；".join(self.describe(i).zh for i in items), "; ".join(self.describe(i).en for i in items))
+
+    def short(self, item: Item) -> Both:
+        """'网络架构 c) [L3-CNS2-03]'."""
+        return Both(
+            f"{item.control_point_zh} {item.letter}) [{item.id}]", f"{item.control_point_en} {item.letter}) [{item.id}]"
+        )
 
 
 # ---------------------------------------------------------------- cells
@@ -238,6 +313,19 @@ def _shown(value: Any) -> str:
     """A cell's value as a message quotes it: one line, at most 60 characters."""
     text = " ".join(_text(value).split())
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(unicodedata.normalize("NFKC", value).strip())
+        except ValueError:
+            return None
+    return None
 
 
 def _parse_date(value: Any) -> date | None:
@@ -271,6 +359,10 @@ def _split_letter(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _fmt_weight(value: float) -> str:
+    return f"{value:.2f}"
+
+
 # ---------------------------------------------------------------- one sheet
 
 
@@ -285,6 +377,15 @@ class _Column:
 
 
 @dataclass
+class _Block:
+    """The scope rows are read in, and the (control point, letter) pairs seen since it began."""
+
+    scope: str
+    written: bool  # the scope was written in a cell (not assumed)
+    seen: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass
 class _Row:
     number: int
     obj: str
@@ -294,32 +395,49 @@ class _Row:
     risk_reason: str
     methods: tuple[str, ...]
     evidence_date: date | None
+    weight: float | None = None
     item: Item | None = None
     how: str = ""
     candidates: list[Item] = field(default_factory=list)
+    other_level: list[Item] = field(default_factory=list)
     what: Both | None = None
+    text: str = ""  # the requirement text written on the row, without its letter
+    col: str = "item"  # the column messages about the placement point at
+    via: str = EXACT  # how the control point name matched
+    name: str = ""  # the control point as written
+    name_levels: tuple[int, ...] = ()
+    score: float = 0.0
+    runner_up: float = 0.0
 
 
 class _SheetReader:
-    def __init__(self, raw: RawSheet, ctx: _Context, obj: str, errors: list[Issue], warnings: list[Issue]):
+    def __init__(self, raw: RawSheet, ctx: _Context, obj: str, plan: ImportPlan):
         self.raw, self.ctx, self.obj = raw, ctx, obj
-        self.errors, self.warnings = errors, warnings
+        self.out = plan
         self.cols: dict[str, list[_Column]] = {}
         self.plan = SheetPlan(sheet=raw.title, status="results", assessed_object=obj)
+        self.decisions: list[tuple[int, Issue]] = []
+        self.block = _Block("general", written=False)
 
-    # -- problems
-    def _error(self, code: str, row: int | None = None, col: str | None = None, **params: Any) -> None:
+    # -- findings
+    def _issue(self, code: str, row: int | None = None, col: str | None = None, **params: Any) -> Issue:
         column = self.cols.get(col, [None])[0] if col else None
-        self.errors.append(
-            issue(
-                code,
-                sheet=self.raw.title,
-                row=row,
-                column=column.letter if column else "",
-                header=column.header if column else "",
-                **params,
-            )
+        return issue(
+            code,
+            sheet=self.raw.title,
+            row=row,
+            column=column.letter if column else "",
+            header=column.header if column else "",
+            **params,
         )
+
+    def _leave_out(self, code: str, row: int | None = None, col: str | None = None, **params: Any) -> None:
+        self.out.left_out.append(self._issue(code, row, col, **params))
+        if row is not None:
+            self.plan.left_out += 1
+
+    def _decide(self, code: str, row: int, col: str | None = None, **params: Any) -> None:
+        self.decisions.append((row, self._issue(code, row, col, **params)))
 
     # -- header
     def find_header(self) -> bool:
@@ -341,7 +459,7 @@ class _SheetReader:
         _score, self.plan.header_row, self.cols = best
         for name, cols in self.cols.items():
             if name not in ("ignore", "item") and len(cols) > 1:
-                self.warnings.append(
+                self.out.warnings.append(
                     issue(
                         "duplicate_column",
                         sheet=self.raw.title,
@@ -351,32 +469,78 @@ class _SheetReader:
                         second=cols[1].letter,
                     )
                 )
+        self._find_weight_column()
         self.plan.columns = {
-            name: f"{cols[0].letter} ({cols[0].header})" for name, cols in self.cols.items() if name != "ignore"
+            name: f"{cols[0].letter} ({cols[0].header})" if cols[0].header else cols[0].letter
+            for name, cols in self.cols.items()
+            if name != "ignore"
         }
+        self._read_details()
         return True
+
+    def _find_weight_column(self) -> None:
+        """An unlabelled column holding only weights (0.40 / 0.70 / 1.00 …) is the weight column."""
+        if "weight" in self.cols:
+            return
+        header = dict(self.raw.rows).get(self.plan.header_row or 0, ())
+        named = {c.index for cols in self.cols.values() for c in cols}
+        sample = [v for n, v in self.raw.rows if n > (self.plan.header_row or 0)][:_WEIGHT_SAMPLE]
+        for idx in range(len(header)):
+            if idx in named or not _blank(header[idx]):
+                continue
+            numbers = [_number(v[idx]) for v in sample if idx < len(v) and not _blank(v[idx])]
+            if not numbers or any(n is None for n in numbers):
+                continue
+            if all(n.is_integer() for n in numbers):
+                continue  # a row number
+            if all(any(abs(n - w) < 1e-6 for w in self.ctx.weights) for n in numbers):
+                self.cols["weight"] = [_Column(idx, "")]
+                return
+
+    def _read_details(self) -> None:
+        """A row above the header that reads like 'IP：… 版本：…' describes the sheet's object."""
+        for number, values in self.raw.rows:
+            if number >= (self.plan.header_row or 0):
+                break
+            texts = [_text(v).strip() for v in values if not _blank(v)]
+            joined = "  ".join(texts)
+            if texts and _DETAILS.search(joined):
+                self.plan.details = f"{self.plan.details}\n{joined}".strip()
+                self._decide("object_details", number, object=self.plan.assessed_object or self.raw.title,
+                             details=_shown(joined))  # fmt: skip
 
     def check_columns(self) -> bool:
         ok = True
         if "result" not in self.cols:
             label = Both(field_label("result", "zh"), field_label("result", "en"))
-            self._error("missing_column", row=self.plan.header_row, what=label)
+            self._leave_out("missing_column", self.plan.header_row, what=label)
             ok = False
         if not self.cols.keys() & {"id", "item", "control_point"}:
             label = Both(
                 f"{field_label('id', 'zh')}”或“{field_label('item', 'zh')}",
                 f"{field_label('id', 'en')}' or '{field_label('item', 'en')}",
             )
-            self._error("missing_column", row=self.plan.header_row, what=label)
+            self._leave_out("missing_column", self.plan.header_row, what=label)
             ok = False
         self.plan.layout = "id" if "id" in self.cols else "control point"
         return ok
+
+    def _first_scope(self) -> str:
+        """The scope a sheet starts in: the one extension its name names (安全计算环境云扩展), else general."""
+        title = norm(self.raw.title)
+        named = {
+            code
+            for word, code in self.ctx.scopes.items()
+            if len(word) >= _MIN_HINT and word in title and code != "general"
+        }
+        return named.pop() if len(named) == 1 and named <= set(self.ctx.extensions) else "general"
 
     # -- rows
     def read_rows(self) -> list[_Row]:
         out: list[_Row] = []
         fill = {"category": None, "control_point": None}
         fill_cp = "item" in self.cols or "id" in self.cols  # with no item column the control point cell is the item
+        self.block = _Block(self._first_scope(), written=False)
         for number, values in self.raw.rows:
             if number <= (self.plan.header_row or 0):
                 continue
@@ -391,6 +555,15 @@ class _SheetReader:
             for name in ("category", "control_point"):
                 if not _blank(cell(name)):
                     fill[name] = cell(name)
+            scope_here = cell("scope")
+            scope_ok = True
+            if not _blank(scope_here):
+                code = self.ctx.scope_of(scope_here)
+                if code is None:
+                    self._leave_out("bad_scope", number, "scope", value=_shown(scope_here))
+                    scope_ok = False
+                elif code != self.block.scope or not self.block.written:
+                    self.block = _Block(code, written=True)
             texts = [values[c.index] for c in self.cols.get("item", [])]
             names_item = not _blank(cell("id")) or any(not _blank(t) for t in texts)
             if not fill_cp:
@@ -403,12 +576,15 @@ class _SheetReader:
                     self.plan.empty_rows += 1
                 continue
             if not names_item:
-                self._error("no_item", number, next(n for n in ("id", "item", "control_point") if n in self.cols))
+                self._leave_out("no_item", number, next(n for n in ("id", "item", "control_point") if n in self.cols))
+                continue
+            if not scope_ok:
                 continue
             row, values_ok = self._values(number, cell)
             category = fill["category"] if "category" in self.cols else None
             cp = fill["control_point"] if fill_cp else own_cp
-            if self._identify(row, cell, texts, category, cp) and values_ok:  # both checked: every problem shown
+            placed = self._identify(row, cell, texts, category, cp, written_here=not _blank(scope_here))
+            if placed and values_ok:  # both checked: every problem shown
                 out.append(row)
         return out
 
@@ -416,11 +592,11 @@ class _SheetReader:
         ok = True
         result = parse_result_word(_text(cell("result")))
         if result is None:
-            self._error("bad_result", number, "result", value=_shown(cell("result")))
+            self._leave_out("bad_result", number, "result", value=_shown(cell("result")))
             ok = False
         good, risk = parse_risk_word(_text(cell("risk")))
         if not good:
-            self._error("bad_risk", number, "risk", value=_shown(cell("risk")))
+            self._leave_out("bad_risk", number, "risk", value=_shown(cell("risk")))
             ok = False
         methods: list[str] = []
         for token in _METHOD_SPLIT.split(_text(cell("methods"))):
@@ -428,21 +604,21 @@ class _SheetReader:
                 continue
             code = self.ctx.methods.get(norm(token))
             if code is None:
-                self._error("bad_method", number, "methods", value=_shown(token))
+                self._leave_out("bad_method", number, "methods", value=_shown(token))
                 ok = False
             elif code not in methods:
                 methods.append(code)
         try:
             evidence_date = _parse_date(cell("evidence_date"))
         except (ValueError, OverflowError):
-            self._error("bad_date", number, "evidence_date", value=_shown(cell("evidence_date")))
+            self._leave_out("bad_date", number, "evidence_date", value=_shown(cell("evidence_date")))
             evidence_date, ok = None, False
         texts = {}
         for name in ("record", "risk_reason"):
             texts[name] = "" if _blank(cell(name)) else _text(cell(name))
             if len(texts[name]) > self.ctx.limits.max_cell_chars:
                 limit = self.ctx.limits.max_cell_chars
-                self._error("text_too_long", number, name, length=len(texts[name]), limit=limit)
+                self._leave_out("text_too_long", number, name, length=len(texts[name]), limit=limit)
                 ok = False
         obj = self.obj
         if not _blank(cell("assessed_object")):
@@ -456,6 +632,7 @@ class _SheetReader:
             risk_reason=texts["risk_reason"],
             methods=tuple(methods),
             evidence_date=evidence_date,
+            weight=_number(cell("weight")) if not _blank(cell("weight")) else None,
         )
         return row, ok
 
@@ -464,13 +641,13 @@ class _SheetReader:
         return known.get(norm(name), name) if known else name
 
     def _by_id(self, row: _Row, text: str, col: str) -> bool | None:
-        """True: matched by id; False: an id that is not in the selection (error given); None: no id in text."""
+        """True: matched by id; False: an id that is not in the selection (left out); None: no id in text."""
         m = _ID.search(unicodedata.normalize("NFKC", text).upper())
         if not m:
             return None
-        item = self.ctx.by_id.get(m.group(1))
+        item = self.ctx.index.by_id.get(m.group(1))
         if item is None:
-            self._error(
+            self._leave_out(
                 "unknown_id", row.number, col, value=m.group(1), level=self.ctx.level,
                 extensions=self.ctx.extensions_text(),
             )  # fmt: skip
@@ -478,7 +655,10 @@ class _SheetReader:
         row.item, row.how = item, "id"
         return True
 
-    def _identify(self, row: _Row, cell: Callable[[str], Any], texts: list, category: Any, cp_cell: Any) -> bool:
+    def _identify(
+        self, row: _Row, cell: Callable[[str], Any], texts: list, category: Any, cp_cell: Any, *, written_here: bool
+    ) -> bool:
+        """Place the row on an item (True), or leave it out (False). A row may start a new block (self.block)."""
         ctx = self.ctx
         # 1. an item id, in the id column or written in the item text
         id_text = _text(cell("id")).strip()
@@ -487,7 +667,7 @@ class _SheetReader:
             if found is not None:
                 return found
             if not texts and _blank(cp_cell):  # an id column with no id in it and nothing else to go by
-                self._error(
+                self._leave_out(
                     "unknown_id", row.number, "id", value=_shown(id_text), level=ctx.level,
                     extensions=ctx.extensions_text(),
                 )  # fmt: skip
@@ -507,6 +687,7 @@ class _SheetReader:
             split = _split_letter(_text(text)) if not _blank(text) else None
             if split:
                 cp_from_item, letter = split
+                row.text = _text(text)
                 break
         cp_name = "" if _blank(cp_cell) else _text(cp_cell).strip()
         split = _split_letter(cp_name) if cp_name else None
@@ -516,67 +697,113 @@ class _SheetReader:
                 letter, letter_col = split[1], "control_point"
         if letter is None:
             shown = next((_text(t) for t in texts if not _blank(t)), cp_name)
-            self._error("no_letter", row.number, "item" if texts else "control_point", value=_shown(shown))
+            self._leave_out("no_letter", row.number, "item" if texts else "control_point", value=_shown(shown))
             return False
         if cp_name and cp_from_item and norm(cp_name) != norm(cp_from_item):
-            self._error("control_point_conflict", row.number, "item", first=cp_name, second=cp_from_item)
+            self._leave_out("control_point_conflict", row.number, "item", first=cp_name, second=cp_from_item)
             return False
         cp = cp_name or cp_from_item
         if not cp:
-            self._error("no_control_point", row.number, "control_point" if "control_point" in self.cols else "item")
+            col = "control_point" if "control_point" in self.cols else "item"
+            self._leave_out("no_control_point", row.number, col)
             return False
-        candidates = list(ctx.by_name.get((norm(cp), letter), []))
-        what_zh, what_en = f"{cp} {letter})", f"{cp} {letter})"
-        # 3. the extension and category columns, when the sheet has them
-        if "scope" in self.cols:
+        row.col, row.name = letter_col, cp
+        matches = ctx.index.lookup(cp, letter)
+        # 3. the scope: written, filled down, or an unmarked extension block recognised by its restart
+        key = (norm(cp), letter)
+        block = self.block
+        in_scope = [m for m in matches if m.item.scope == block.scope]
+        if not written_here and (key in block.seen or not in_scope):
+            for ext in (*ctx.extensions, "general"):  # an unmarked block after an extension may be general again
+                there = [m.item for m in matches if m.item.scope == ext]
+                if ext != block.scope and there and (key in block.seen or self._fits_better(row, there, block.scope)):
+                    block = self.block = _Block(ext, written=False)
+                    self._decide("unmarked_extension", row.number, "item", scope=ctx.scope_name(ext))
+                    in_scope = [m for m in matches if m.item.scope == ext]
+                    break
+        block.seen.add(key)
+        scope = block.scope
+        if scope != "general" and scope not in ctx.extensions:
             raw_scope = cell("scope")
-            scope = "general" if _blank(raw_scope) else ctx.scopes.get(norm(raw_scope))
-            if scope is None:
-                self._error("bad_scope", row.number, "scope", value=_shown(raw_scope))
-                return False
-            if scope != "general" and scope not in ctx.extensions:
-                self._error(
-                    "not_selected_scope", row.number, "scope", value=_shown(raw_scope),
-                    extensions=ctx.extensions_text(),
-                )  # fmt: skip
-                return False
-            candidates = [c for c in candidates if c.scope == scope]
-            if scope != "general":
-                names = ctx.taxonomy.scopes[scope]
-                what_zh, what_en = f"{names['zh']} {what_zh}", f"{names['en']} {what_en}"
-        if not _blank(category):
-            code = ctx.categories.get(norm(category))
-            if code is None:
-                self._error("bad_category", row.number, "category", value=_shown(category))
-                return False
-            candidates = [c for c in candidates if c.category == code]
-            names = ctx.taxonomy.categories[code]
-            what_zh, what_en = f"{names['zh']} {what_zh}", f"{names['en']} {what_en}"
-        row.what = Both(what_zh, what_en)
-        if not candidates:
-            self._error(
-                "no_match", row.number, letter_col, what=row.what, level=ctx.level,
+            self._leave_out(
+                "not_selected_scope", row.number, "scope", value=_shown(raw_scope) or ctx.scope_name(scope).zh,
                 extensions=ctx.extensions_text(),
             )  # fmt: skip
             return False
-        if len(candidates) == 1:
-            row.item, row.how = candidates[0], "control point"
+        what_zh, what_en = f"{cp} {letter})", f"{cp} {letter})"
+        if scope != "general":
+            names = ctx.taxonomy.scopes[scope]
+            what_zh, what_en = f"{names['zh']} {what_zh}", f"{names['en']} {what_en}"
+        # 4. the category column, when the sheet has one
+        code = None
+        if not _blank(category):
+            code = ctx.categories.get(norm(category))
+            if code is None:
+                self._leave_out("bad_category", row.number, "category", value=_shown(category))
+                return False
+            names = ctx.taxonomy.categories[code]
+            what_zh, what_en = f"{names['zh']} {what_zh}", f"{names['en']} {what_en}"
+            in_category = [m for m in in_scope if m.item.category == code]
+            if not in_category and len(in_scope) == 1:  # unique within the scope: another category's item
+                row.how = "other category"
+            else:
+                in_scope = in_category
+        row.what = Both(what_zh, what_en)
+        if not in_scope:
+            others = ctx.index.other_levels(scope, cp, letter)
+            if code is not None:
+                others = [i for i in others if i.category == code] or others
+            if others:
+                row.other_level = others
+                return True  # left out in resolve(), once the sheet's category is known
+            pool = [i for i in ctx.index.in_scope(scope) if code is None or i.category == code]
+            return self._by_text(row, pool, "text_wrong_place", "no_match")
+        if len(in_scope) == 1:
+            m = in_scope[0]
+            row.item, row.via, row.name_levels = m.item, m.via, m.other_levels
+            row.how = row.how or {EXACT: "control point", ALIAS: "alias", LEVEL_NAME: "level name"}[m.via]
         else:
-            row.candidates = candidates  # decided by the sheet, after every row is read
+            row.candidates = [m.item for m in in_scope]  # decided by the sheet, after every row is read
+            row.via = in_scope[0].via if len({m.via for m in in_scope}) == 1 else EXACT
         return True
 
+    def _fits_better(self, row: _Row, there: Sequence[Item], scope: str) -> bool:
+        """Without a restart, a row whose place exists only in another scope moves the block there unless its
+        text reads more like an item of the current scope (a misplaced row, not a new block)."""
+        if not row.text:
+            return True
+        here = self.ctx.index.in_scope(scope)
+        far = decide_by_text(row.text, there, minimum=0, margin=0).score
+        near = decide_by_text(row.text, here, minimum=0, margin=0).score if here else 0.0
+        return far >= near
+
+    def _by_text(self, row: _Row, pool: Sequence[Item], decided: str, failed: str) -> bool:
+        """Let the requirement text choose among `pool`; leave the row out with `failed` when it cannot."""
+        ctx = self.ctx
+        choice = decide_by_text(row.text, pool, minimum=ctx.text_minimum, margin=ctx.text_margin) if row.text else None
+        if choice is not None and choice.chosen is not None:
+            row.item, row.how = choice.chosen, "text"
+            row.score, row.runner_up = choice.score, choice.runner_up
+            row.candidates = list(pool) if decided == "text_ambiguous" else []
+            return True
+        guesses = [i for i, s in (choice.ranked if choice else ()) if s > 0][:3]
+        params: dict[str, Any] = {"what": row.what, "level": ctx.level, "extensions": ctx.extensions_text()}
+        if failed == "ambiguous":
+            params = {"what": row.what, "candidates": ctx.describe_all(pool)}
+        params["guesses"] = ctx.describe_all(guesses) if guesses else Both("无", "none")
+        self._leave_out(failed, row.number, row.col, **params)
+        return False
+
     def resolve(self, rows: list[_Row]) -> list[_Row]:
-        """Decide rows that matched several items, from the sheet's name and its unambiguous rows."""
+        """Decide rows that matched several items (from the sheet's name, its unambiguous rows, then the text),
+        leave out rows of other levels, and record every decision that was not an exact match."""
+        ctx = self.ctx
         title = norm(self.raw.title)
-        hint_categories = {
-            code for word, code in self.ctx.categories.items() if len(word) >= _MIN_HINT and word in title
-        }
+        hint_categories = {code for word, code in ctx.categories.items() if len(word) >= _MIN_HINT and word in title}
         hint_scopes = {
-            code
-            for word, code in self.ctx.scopes.items()
-            if len(word) >= _MIN_HINT and word in title and code != "general"
+            code for word, code in ctx.scopes.items() if len(word) >= _MIN_HINT and word in title and code != "general"
         }
-        sure = [r.item for r in rows if r.item is not None]
+        sure = [r.item for r in rows if r.item is not None and not r.candidates]
         pairs = {(i.scope, i.category) for i in sure}
         categories = {i.category for i in sure}
         scopes = {i.scope for i in sure}
@@ -587,8 +814,21 @@ class _SheetReader:
             lambda i: i.category in categories,
             lambda i: i.scope in scopes,
         ]
+        sheet_category = (
+            next(iter(hint_categories)) if len(hint_categories) == 1 else main_category(i for i in sure if i)
+        )
         out = []
         for row in rows:
+            if row.other_level:
+                near = hint_categories or categories
+                others = [i for i in row.other_level if i.category in near] or row.other_level
+                levels = sorted({i.level for i in others})
+                self._leave_out(
+                    "other_level", row.number, row.col, what=row.what, level=ctx.level,
+                    levels=Both("、".join(f"第 {n} 级" for n in levels), ", ".join(f"level {n}" for n in levels)),
+                    items=ctx.describe_all(others), other=levels[0],
+                )  # fmt: skip
+                continue
             if row.item is None:
                 left = row.candidates
                 for test in tests:
@@ -597,17 +837,55 @@ class _SheetReader:
                         left = narrowed
                     if len(left) == 1:
                         break
-                if len(left) != 1:
-                    joined = Both(
-                        "；".join(self.ctx.describe(c).zh for c in row.candidates),
-                        "; ".join(self.ctx.describe(c).en for c in row.candidates),
-                    )
-                    col = "item" if "item" in self.cols else "control_point"
-                    self._error("ambiguous", row.number, col, what=row.what, candidates=joined)
+                if len(left) == 1:
+                    row.item, row.how = left[0], "inferred"
+                elif not self._by_text(row, left, "text_ambiguous", "ambiguous"):
                     continue
-                row.item, row.how = left[0], "inferred"
+            self._explain(row, sheet_category)
             out.append(row)
         return out
+
+    def _explain(self, row: _Row, sheet_category: str | None) -> None:
+        """Record the decision behind a row that was not an exact match."""
+        ctx, item = self.ctx, row.item
+        assert item is not None
+        if row.how in ("id", "clause"):
+            return
+        if row.via == LEVEL_NAME and row.how != "text":
+            other = Both(
+                "、".join(f"第 {n} 级" for n in row.name_levels), ", ".join(f"level {n}" for n in row.name_levels)
+            )
+            self._decide("cp_level_name", row.number, "control_point", name=row.name, levels=other,
+                         ours=item.control_point_zh, item=ctx.describe(item))  # fmt: skip
+            row.how = "level name"
+        elif row.via == ALIAS and row.how != "text":
+            self._decide("cp_alias", row.number, "control_point", name=row.name, ours=item.control_point_zh,
+                         item=ctx.describe(item))  # fmt: skip
+            row.how = "alias"
+        if row.how == "inferred":
+            self._decide("inferred", row.number, row.col, what=row.what, category=ctx.category_name(item.category),
+                         item=ctx.describe(item), candidates=ctx.describe_all(row.candidates))  # fmt: skip
+        elif row.how == "text":
+            code = "text_ambiguous" if row.candidates else "text_wrong_place"
+            self._decide(code, row.number, row.col, what=row.what, item=ctx.short(item), score=f"{row.score:.2f}",
+                         runner_up=f"{row.runner_up:.2f}", level=ctx.level)  # fmt: skip
+        elif (
+            "category" not in self.cols
+            and sheet_category is not None
+            and item.category != sheet_category
+            and row.how in ("control point", "alias", "level name", "other category")
+        ) or row.how == "other category":
+            self._decide("other_category", row.number, row.col, what=row.what,
+                         category=ctx.category_name(item.category),
+                         sheet_category=ctx.category_name(sheet_category or item.category),
+                         item=ctx.describe(item))  # fmt: skip
+            row.how = "other category"
+        if row.weight is not None and abs(row.weight - item.weight) > 1e-6:
+            ctx.weight_differences.setdefault(item.id, []).append((self.raw.title, row.number, row.weight))
+
+    def finish(self) -> None:
+        """Hand the sheet's decisions to the plan, in row order."""
+        self.out.decisions.extend(d for _n, d in sorted(self.decisions, key=lambda p: p[0]))
 
 
 # ---------------------------------------------------------------- the workbook
@@ -653,17 +931,19 @@ def plan_import(
     *,
     objects: Sequence[str] | None = None,
     limits: ImportLimits | None = None,
+    every_item: Sequence[Item] = (),
 ) -> ImportPlan:
     """Read and check a workbook against the items of an assessment (`catalogue.select(level, extensions)`).
 
     objects: the assessed objects the assessment already has; sheets are matched to them ignoring case, width
-    and spaces, and SheetPlan.existing_object says whether each sheet's object is known. Never raises for a
-    bad file: every problem is an Issue in `errors`. Raises ValueError only for bad `items`.
+    and spaces, and SheetPlan.existing_object says whether each sheet's object is known. every_item: the whole
+    catalogue (`catalogue.items`), so that control point names and letters of other levels are recognised.
+    Never raises for a bad file: every problem is an Issue. Raises ValueError only for bad `items`.
     """
     limits = limits or ImportLimits()
     level, extensions = _selection(items, taxonomy)
     known = {norm(o): o for o in objects} if objects is not None else None
-    ctx = _Context(items, taxonomy, limits, level, extensions, known_objects=known)
+    ctx = _Context(items, taxonomy, limits, level, extensions, every_item=every_item, known_objects=known)
     plan = ImportPlan(level=level, extensions=extensions, sheets=[], results=[], errors=[], warnings=[])
     try:
         book: RawWorkbook = read_workbook(data, limits)
@@ -682,7 +962,7 @@ def plan_import(
     for raw in book.sheets:
         if _is_info_sheet(raw.title):
             mapping.update(_info_objects(raw))
-    all_rows: list[tuple[SheetPlan, list[_Row]]] = []
+    all_rows: list[tuple[_SheetReader, list[_Row]]] = []
     for raw in book.sheets:
         if _is_info_sheet(raw.title):
             plan.sheets.append(SheetPlan(sheet=raw.title, status="skipped"))
@@ -693,7 +973,7 @@ def plan_import(
             continue
         obj = "" if sheet_is_generic(raw.title) else raw.title.strip()
         obj = mapping.get(raw.title, obj)  # our export's info sheet knows the object a sanitised name stands for
-        reader = _SheetReader(raw, ctx, obj, errors, plan.warnings)
+        reader = _SheetReader(raw, ctx, obj, plan)
         reader.plan.assessed_object = reader._object_name(obj) if obj else obj
         reader.obj = reader.plan.assessed_object
         if known is not None:
@@ -704,31 +984,48 @@ def plan_import(
             errors.append(issue("too_many_rows", sheet=raw.title, limit=limits.max_rows))
             continue
         if not reader.find_header():
-            reader.plan.status = "error"
-            errors.append(issue("no_header", sheet=raw.title, rows=limits.header_search_rows))
+            reader.plan.status = "left out"
+            reader._leave_out("no_header", rows=limits.header_search_rows)
             continue
         if not reader.check_columns():
-            reader.plan.status = "error"
+            reader.plan.status = "left out"
             continue
         rows = reader.resolve(reader.read_rows())
-        all_rows.append((reader.plan, rows))
+        reader.finish()
+        all_rows.append((reader, rows))
+        if reader.plan.details and reader.plan.assessed_object:
+            plan.objects[reader.plan.assessed_object] = reader.plan.details
 
     if not errors and not any(s.status == "results" for s in plan.sheets):
         errors.append(issue("no_results_sheet"))
 
-    seen: dict[tuple[str, str], tuple[str, int]] = {}
-    for sheet_plan, rows in all_rows:
+    # a row placed by its text on an item already recorded where the workbook itself puts it repeats that row
+    placed_exactly: dict[str, tuple[str, int]] = {}
+    for reader, rows in all_rows:
         for row in rows:
-            if row.item is None:  # resolve() keeps only rows with an item
+            if row.item is not None and row.how in EXACT_HOWS:
+                placed_exactly.setdefault(row.item.id, (reader.raw.title, row.number))
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for reader, rows in all_rows:
+        sheet_plan = reader.plan
+        for row in rows:
+            assert row.item is not None  # resolve() keeps only rows with an item
+            first = placed_exactly.get(row.item.id)
+            if row.how == "text" and first is not None and first[0] != sheet_plan.sheet:
+                plan.decisions = [
+                    d for d in plan.decisions if not (d.sheet == sheet_plan.sheet and d.row == row.number)
+                ]
+                reader._leave_out(
+                    "repeat", row.number, row.col, what=row.what, item=ctx.short(row.item), first_sheet=first[0],
+                    first_row=first[1],
+                )  # fmt: skip
                 continue
             key = (row.obj, row.item.id)
             if key in seen:
                 first_sheet, first_row = seen[key]
-                errors.append(
-                    issue(
-                        "duplicate_item", sheet=sheet_plan.sheet, row=row.number, item_id=row.item.id,
-                        object=row.obj, first_sheet=first_sheet, first_row=first_row,
-                    )
+                reader._leave_out(
+                    "duplicate_item", row.number, None, item_id=row.item.id, object=row.obj,
+                    first_sheet=first_sheet, first_row=first_row,
                 )  # fmt: skip
                 continue
             seen[key] = (sheet_plan.sheet, row.number)
@@ -758,11 +1055,27 @@ def plan_import(
                     risk_reason=row.risk_reason,
                 )
             )
+    for item_id, places in ctx.weight_differences.items():
+        sheet, number, theirs = places[0]
+        ours = ctx.index.by_id[item_id]
+        plan.warnings.append(
+            issue(
+                "weight_differs", sheet=sheet, row=number, item=ctx.describe(ours), theirs=_fmt_weight(theirs),
+                ours=_fmt_weight(ours.weight), count=len(places),
+            )
+        )  # fmt: skip
 
     order = {s.sheet: n for n, s in enumerate(plan.sheets)}
-    errors.sort(key=lambda e: (order.get(e.sheet, -1), e.row or 0, len(e.column), e.column))
+
+    def position(e: Issue) -> tuple:
+        return (order.get(e.sheet, -1), e.row or 0, len(e.column), e.column)
+
+    errors.sort(key=position)
+    plan.left_out.sort(key=position)
     plan.error_count = len(errors)
     plan.errors = errors[: limits.max_errors]
+    plan.left_out_count = len(plan.left_out)
+    plan.left_out = plan.left_out[: limits.max_errors]
     if plan.errors:
         plan.results = []
     return plan

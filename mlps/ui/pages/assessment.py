@@ -17,6 +17,7 @@ from mlps.rules.domain import Assessment, ItemResult, Result, Risk
 from mlps.rules.errors import ConflictError, UploadRejected
 from mlps.rules.risks import suggest_risk
 from mlps.rules.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
+from mlps.services.agency_import import object_descriptions
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, settings, ws
 from mlps.ui.excel_panel import excel_panel
@@ -126,6 +127,9 @@ def _object_picker(results: list[ItemResult], assessment_id: int) -> str:
             extra.append(name.strip())
             st.session_state[f"as_obj_{assessment_id}"] = name.strip()
             st.rerun()
+    described = object_descriptions(ws(), assessment_id).get(obj)
+    if described:  # the object's details, e.g. from an agency workbook's row above the header
+        st.caption(one_line(tr("as.object_described", details=described)))
     return obj
 
 

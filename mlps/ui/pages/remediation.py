@@ -40,6 +40,7 @@ from mlps.rules.results import results_frame
 from mlps.rules.scoring import ScoreResult, score_assessment
 from mlps.rules.scoring_methods import load_scoring_config
 from mlps.rules.verdict2025 import SCHEME as RATE2025
+from mlps.ui.backlog_panel import backlog_panel
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, ws
 
@@ -383,6 +384,8 @@ def render() -> None:
     assessment = _choose_assessment(system)
     if assessment is None:
         return
+    if _editable():
+        backlog_panel(assessment)
     try:
         items = catalogue().select(assessment.level, list(assessment.extensions))
     except ValueError as exc:

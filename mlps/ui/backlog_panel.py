@@ -1,0 +1,78 @@
+"""The remediation page's backlog import: last year's problem list (.xlsx, or the report as .docx) becomes this
+year's remediation tasks, after the person has seen which problem maps to which items, why, and what is left out."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from mlps.services import agency_import as agency
+from mlps.ui.common import catalogue, lang, tr
+from mlps.ui.context import ws
+from mlps.ui.excel_panel import checked_upload
+from mlps.ui.safe import one_line
+
+ACCEPTED = ["xlsx", "docx"]
+
+
+def _review(plan, lg: str) -> None:
+    risk_word = {"high": "高", "medium": "中", "low": "低"} if lg == "zh" else {}
+    st.dataframe(
+        pd.DataFrame([
+            {tr("bk.col_task"): d.title(lg), tr("bk.col_items"): ", ".join(d.item_ids),
+             tr("bk.col_risk"): (risk_word.get(d.risk.value, d.risk.value) if d.risk else ""),
+             tr("bk.col_hazards"): ", ".join(d.hazard_codes), tr("bk.col_action"): d.action(lg),
+             tr("bk.col_where"): d.origin_ref}
+            for d in plan.drafts
+        ]),
+        hide_index=True,
+    )  # fmt: skip
+    if plan.decisions:
+        st.markdown(f"**{tr('bk.decisions', n=len(plan.decisions))}**")
+        st.dataframe(
+            pd.DataFrame([{tr("bk.col_where"): d.where(lg), tr("bk.col_message"): d.message(lg)}
+                          for d in plan.decisions]),
+            hide_index=True,
+        )  # fmt: skip
+    if plan.left_out:
+        st.markdown(f"**{tr('bk.left_out', n=len(plan.left_out))}**")
+        st.dataframe(
+            pd.DataFrame([{tr("bk.col_where"): d.where(lg), tr("bk.col_message"): d.message(lg),
+                           tr("bk.col_suggestion"): d.suggestion(lg)} for d in plan.left_out]),
+            hide_index=True,
+        )  # fmt: skip
+
+
+def backlog_panel(assessment) -> None:
+    lg = lang()
+    with st.expander(tr("bk.title")):
+        nonce = st.session_state.setdefault(f"bk_nonce_{assessment.id}", 0)
+        upload = st.file_uploader(tr("bk.upload"), type=ACCEPTED, key=f"bk_up_{assessment.id}_{nonce}",
+                                  help=tr("bk.upload_help"))  # fmt: skip
+        if upload is None:
+            return
+        data = checked_upload(upload)
+        if data is None:
+            return
+        key = f"bk_plan_{assessment.id}_{hashlib.sha256(data).hexdigest()[:16]}"
+        if key not in st.session_state:
+            st.session_state[key] = agency.plan_backlog_import(ws(), catalogue(), assessment.id, data, upload.name)
+        plan = st.session_state[key]
+        st.subheader(tr("bk.plan_title"))
+        if not plan.ok:
+            st.error(tr("bk.errors"))
+            for e in plan.errors:
+                st.error(one_line(e.message(lg)))
+            return
+        _review(plan, lg)
+        if not plan.drafts:
+            st.info(tr("bk.nothing"))
+            return
+        if st.button(tr("bk.confirm", n=len(plan.drafts)), type="primary", key=f"bk_confirm_{assessment.id}"):
+            created = agency.confirm_backlog(ws(), assessment.id, plan)
+            st.session_state[f"bk_nonce_{assessment.id}"] = nonce + 1
+            st.session_state.pop(key, None)
+            st.toast(tr("bk.imported", n=len(created)))
+            st.rerun()

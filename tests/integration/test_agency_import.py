@@ -1,0 +1,121 @@
+"""Landing an agency workbook and last year's problem list (issue 16): review first, then all or nothing, on SQLite
+and PostgreSQL. The plan's results land through the repository's import write; the objects' details land with
+them in the same transaction; a failure midway leaves nothing behind."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from mlps.adapters.store import repository as repo
+from mlps.adapters.store import users
+from mlps.adapters.store.models import ItemResultRow
+from mlps.adapters.store.object_models import AssessedObjectRow
+from mlps.rules.auth import PermissionDenied, Role
+from mlps.rules.catalogue import load_catalogue
+from mlps.rules.domain import Organisation, Result, System
+from mlps.services import agency_import as agency
+from mlps.services.workspace import Workspace
+from tests.data.xlsx.agency import agency_l2_cloud, problem_list_docx, problem_list_xlsx
+
+CATALOGUE = load_catalogue()
+PW = "correct-horse-7"
+
+
+@pytest.fixture
+def school(store):
+    org = repo.save_organisation(store, Organisation(name="某县教育局"), "setup")
+    system = repo.save_system(store, System(name="门户网站", organisation_id=org.id, extensions=["cloud"]), "setup")
+    for name, role in (("li", Role.ASSESSOR), ("zhao", Role.VIEWER)):
+        users.create_user(store, name, PW, by="setup")
+        users.set_role(store, name, org.id, role, by="setup")
+    assessment = repo.start_assessment(store, system.id, 2, ["cloud"], "v", "setup")
+    return Workspace(store, users.actor(store, "li")), assessment
+
+
+def test_the_plan_lands_after_confirmation_with_its_left_out_rows_not_blocking_the_rest(store, school):
+    ws, assessment = school
+    review = agency.plan_workbook(ws, CATALOGUE, assessment.id, agency_l2_cloud())
+    assert repo.results(store, assessment.id) == []  # planning writes nothing
+    assert review.plan.ok and review.plan.left_out_count == 3  # rows that are not items at level 2 or unknown
+    assert agency.confirm_workbook(ws, review) == 35
+    stored = {(r.assessed_object, r.item_id): r for r in repo.results(store, assessment.id)}
+    assert len(stored) == 35
+    assert stored[("中心机房", "L2-PES1-14")].result == Result.NONCONFORM
+    # the agency's 结果记录 is the item's evidence note
+    assert stored[("安全计算环境云扩展", "L2-CES2-03")].record.startswith("依据GA/T 2347-2025")
+    # the object details are the objects' descriptions
+    assert agency.object_descriptions(ws, assessment.id) == {
+        "出口防火墙": "IP：10.10.1.1  型号：USG6000E  版本：V600R007",
+        "SQL server数据库": "IP：172.16.6.3  版本：server 2012",
+    }
+
+
+def test_a_failure_midway_leaves_nothing_behind(store, school):
+    ws, assessment = school
+    review = agency.plan_workbook(ws, CATALOGUE, assessment.id, agency_l2_cloud())
+    written = []
+
+    def fail_on_the_twentieth(_mapper, _connection, target):
+        written.append(target.item_id)
+        if len(written) == 20:
+            raise RuntimeError("the disk is full")
+
+    event.listen(ItemResultRow, "before_insert", fail_on_the_twentieth)
+    try:
+        with pytest.raises(RuntimeError, match="disk is full"):
+            agency.confirm_workbook(ws, review)
+    finally:
+        event.remove(ItemResultRow, "before_insert", fail_on_the_twentieth)
+    assert len(written) == 20  # it really failed midway
+    assert repo.results(store, assessment.id) == []
+    assert agency.object_descriptions(ws, assessment.id) == {}
+
+
+def test_a_failure_after_the_results_also_takes_the_results_back(store, school):
+    ws, assessment = school
+    review = agency.plan_workbook(ws, CATALOGUE, assessment.id, agency_l2_cloud())
+
+    def fail(*_args):
+        raise RuntimeError("description refused")
+
+    event.listen(AssessedObjectRow, "before_insert", fail)
+    try:
+        with pytest.raises(RuntimeError):
+            agency.confirm_workbook(ws, review)
+    finally:
+        event.remove(AssessedObjectRow, "before_insert", fail)
+    assert repo.results(store, assessment.id) == []
+
+
+def test_a_viewer_can_neither_plan_nor_land_an_import(store, school):
+    ws, assessment = school
+    viewer = Workspace(store, users.actor(store, "zhao"))
+    with pytest.raises(PermissionDenied):
+        agency.plan_workbook(viewer, CATALOGUE, assessment.id, agency_l2_cloud())
+    review = agency.plan_workbook(ws, CATALOGUE, assessment.id, agency_l2_cloud())
+    with pytest.raises(PermissionDenied):
+        agency.confirm_workbook(viewer, review)
+    assert repo.results(store, assessment.id) == []
+
+
+@pytest.mark.parametrize("make, name", [(problem_list_xlsx, "问题清单.xlsx"), (problem_list_docx, "测评报告.docx")])
+def test_last_years_problems_become_remediation_tasks_after_review(store, school, make, name):
+    ws, assessment = school
+    plan = agency.plan_backlog_import(ws, CATALOGUE, assessment.id, make(), name)
+    assert plan.ok, [e.message("en") for e in plan.errors]
+    assert ws.remediation_tasks(assessment.id) == []  # planning writes nothing
+    tasks = {t.item_ids: t for t in agency.confirm_backlog(ws, assessment.id, plan)}
+    stored = {t.item_ids: t for t in ws.remediation_tasks(assessment.id)}
+    assert stored.keys() == tasks.keys()
+    # 身份鉴别 without a letter, and a description that fits its three items alike: linked to all three
+    weak = stored[("L2-CES1-01", "L2-CES1-02", "L2-CES1-03")]
+    assert weak.origin == "problem_list" and weak.hazard_codes == ("A-18",)
+    assert weak.risk.value == "medium" and "口令" in weak.title_zh and weak.action_zh
+    assert stored[("L2-ABS1-08",)].risk.value == "high"
+    backup = stored[("L2-CES1-19",)]
+    assert backup.hazard_codes == ("A-26",)
+    assert [i.code for i in plan.left_out] == ["problem_no_control_point"]
+    # importing the same list again adds nothing: every problem is already planned
+    again = agency.plan_backlog_import(ws, CATALOGUE, assessment.id, make(), name)
+    assert again.drafts == [] and {i.code for i in again.left_out} >= {"problem_already_planned"}
