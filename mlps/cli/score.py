@@ -180,7 +180,8 @@ def gather_hazards(
     mentions: dict[str, list[bool]] = {}
     items: dict[str, list[str]] = {}
     where: dict[str, str] = {}
-    for row, item_id, text in zip(results.index, results["item_id"], results["hazard"], strict=True):
+    column = results["hazard"] if "hazard" in results.columns else [""] * len(results)  # a workbook has none
+    for row, item_id, text in zip(results.index, results["item_id"], column, strict=True):
         if text:
             code, remediated = parse_hazard_arg(text)
             mentions.setdefault(code, []).append(remediated)
@@ -226,7 +227,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     hazards = gather_hazards(results, args.hazard, args.level, extensions, [i.id for i in items], shown)
     if args.suggest_risks:
         results = apply_decisions(results, args.level)
-    scored = score_assessment(results.drop(columns=["hazard"]), items, method, config=config, hazards=tally(hazards))
+    scored = score_assessment(results.drop(columns=["hazard"], errors="ignore"), items, method, config=config, hazards=tally(hazards))
     out = {
         "level": args.level,
         "extensions": extensions,
