@@ -227,7 +227,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     hazards = gather_hazards(results, args.hazard, args.level, extensions, [i.id for i in items], shown)
     if args.suggest_risks:
         results = apply_decisions(results, args.level)
-    scored = score_assessment(results.drop(columns=["hazard"], errors="ignore"), items, method, config=config, hazards=tally(hazards))
+    scored = score_assessment(
+        results.drop(columns=["hazard"], errors="ignore"), items, method, config=config, hazards=tally(hazards)
+    )
     out = {
         "level": args.level,
         "extensions": extensions,

@@ -59,11 +59,7 @@ from mlps.rules.catalogue import Item, Taxonomy
 from mlps.rules.domain import ItemResult, Result, Risk
 from mlps.rules.item_mapping import ALIAS, EXACT, LEVEL_NAME, ItemIndex, decide_by_text, main_category
 
-<<<<<<< HEAD
-_ID = re.compile(r"(?<![A-Z0-9-])(BDS-L[1-4]-[A-Z]{3}-\d{2}|L[1-4]-[A-Z]{3}[1-5]-\d{2})(?![0-9])")
-=======
-ITEM_ID = _ID = re.compile(r"(?<![A-Z0-9-])(BD-L[1-4]-[A-Z]{3}-\d{2}|L[1-4]-[A-Z]{3}[1-5]-\d{2})(?![0-9])")
->>>>>>> a5e41b0 (Agency workbooks as they really are: header search, column vocabulary, fill-down, unmarked extension blocks, item mapping with aliases and text comparison, review-then-confirm all-or-nothing import; mlps score on workbooks; last year's problem list (xlsx/docx) as remediation tasks)
+ITEM_ID = _ID = re.compile(r"(?<![A-Z0-9-])(BDS-L[1-4]-[A-Z]{3}-\d{2}|L[1-4]-[A-Z]{3}[1-5]-\d{2})(?![0-9])")
 # "a) …", "(a) …", "a. …", "a、…" at the start of an item cell (after NFKC: full-width brackets are ASCII).
 _LETTER_FIRST = re.compile(r"^\(?\s*([a-zA-Z])\s*[).、:]")
 # "物理位置选择 a)", "物理位置选择(a)", "Physical access control a)": a control point name, then a bracketed letter.
