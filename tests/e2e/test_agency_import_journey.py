@@ -32,9 +32,9 @@ def test_upload_review_confirm_and_see_the_conclusion(page: Page, app_url: str, 
     expect(page.get_by_text("3 行不导入", exact=True)).to_be_visible(timeout=15_000)
     page.get_by_role("button", name="确认导入 35 条结果").click()
     expect(page.get_by_text("导入前请核对对应关系")).to_be_hidden(timeout=30_000)  # landed: the uploader is reset
-    # the score panel now judges the imported results: a score and a conclusion with its reason
+    # the score panel now judges the imported results: a rate of conformity and a conclusion with its reason (2025)
     expect(conclusion).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("得分", exact=True).first).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("符合率", exact=True).first).to_be_visible(timeout=15_000)
     sm = open_store(app_db_url)
     assert len(repo.results(sm, repo.list_assessments(sm, system.id)[0].id)) == 35
     sm.kw["bind"].dispose()
