@@ -76,6 +76,7 @@ COMMAND_MODULES: list[str] = [
     "mlps.cli.exchange",
     "mlps.cli.admin",
     "mlps.cli.backup",
+    "mlps.cli.collect",
 ]
 
 

@@ -135,21 +135,37 @@ class LifecycleFacts:
     log_retention: Mapping[int, int | None] = dataclasses.field(default_factory=dict)
     changes: Mapping[int, Iterable[Any]] = dataclasses.field(default_factory=dict)
     profiles: Mapping[int, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    # what the collector read on the servers (mlps.services.collector.CollectedRetention: days, label)
+    collected: Mapping[int, Any] = dataclasses.field(default_factory=dict)
+
+
+def _log_facts(facts: LifecycleFacts, system_id: int) -> tuple[int | None, str]:
+    """The log retention and where it was seen. The latest collector bundles of the system's servers, read from the
+    machines themselves, come before the number typed on the obligations page (the shortest over the servers);
+    the profile's "log_evidence" text follows them."""
+    typed = log_evidence_from(facts.profiles.get(system_id))
+    got = facts.collected.get(system_id)
+    if got is not None and getattr(got, "days", None) is not None:
+        return got.days, "; ".join(x for x in (got.label, typed) if x)
+    return facts.log_retention.get(system_id), typed
 
 
 def organisation_lifecycles(systems: Iterable[System], facts: LifecycleFacts) -> list[SystemLifecycle]:
     """One lifecycle per system: the one builder every page, the portfolio, the reports and the CLI use."""
-    return [
-        build_lifecycle(
-            s,
-            facts.gradings.get(s.id, ()),
-            facts.assessments.get(s.id, ()),
-            facts.log_retention.get(s.id),
-            changes=change_facts(facts.changes.get(s.id, ())),
-            log_evidence=log_evidence_from(facts.profiles.get(s.id)),
+    out = []
+    for s in systems:
+        days, evidence = _log_facts(facts, s.id)
+        out.append(
+            build_lifecycle(
+                s,
+                facts.gradings.get(s.id, ()),
+                facts.assessments.get(s.id, ()),
+                days,
+                changes=change_facts(facts.changes.get(s.id, ())),
+                log_evidence=evidence,
+            )
         )
-        for s in systems
-    ]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- steps

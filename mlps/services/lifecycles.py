@@ -23,6 +23,7 @@ def lifecycle_facts(w: Workspace, systems: Iterable[System]) -> LifecycleFacts:
         log_retention={i: w.log_retention(i) for i in ids},
         changes={i: w.list_changes(i) for i in ids},
         profiles={i: w.system_profile(i) for i in ids},
+        collected={i: w.collected_log_retention(i) for i in ids},
     )
 
 

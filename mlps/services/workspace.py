@@ -226,9 +226,12 @@ class Workspace:
     def portfolio(self, org_id: int):
         """Systems, gradings, assessments and the latest assessments' results of an organisation (bulk reads)."""
         from mlps.adapters.store import remediation as rem
+        from mlps.services import collector
 
         self.actor.require(org_id, Role.VIEWER, "see this organisation's systems")
-        return rem.portfolio_data(self._sm, org_id)
+        data = rem.portfolio_data(self._sm, org_id)
+        data.collected = {s.id: collector.collected_retention(self._sm, s.id) for s in data.systems}
+        return data
 
     def results_of_assessments(self, system_id: int):
         """Every recorded result of every assessment of a system, as one long frame (for the score trend)."""
@@ -325,3 +328,44 @@ class Workspace:
         from mlps.rules.hazards import tally
 
         return self.scoring_method(assessment_id), tally(self.hazards(assessment_id))
+
+    # -- evidence collected from servers (mlps.services.collector): viewers read, assessors import and accept
+    def collector_runs(self, assessment_id: int) -> list:
+        from mlps.adapters.store import collector_runs as runs
+
+        self._need("assessment", assessment_id, Role.VIEWER, "see this assessment")
+        return runs.runs(self._sm, assessment_id)
+
+    def import_collector_bundle(self, assessment_id: int, data: bytes, assessed_object: str = ""):
+        from mlps.services import collector
+
+        self._need("assessment", assessment_id, Role.ASSESSOR, "import collected evidence")
+        return collector.import_bundle(self._sm, assessment_id, data, assessed_object, self.user)
+
+    def collector_view(self, assessment, run, valid_item_ids: set[str], lang: str, current=None):
+        from mlps.services import collector
+
+        self._need("assessment", assessment.id, Role.VIEWER, "see this assessment")
+        if run.assessment_id != assessment.id:
+            raise PermissionDenied("this collection belongs to another assessment")
+        return collector.collection(self._sm, assessment, run, valid_item_ids, lang, current)
+
+    def accept_collector_proposals(self, assessment_id: int, run_id: int, item_ids, replace_items,
+                                   valid_item_ids: set[str], lang: str) -> int:  # fmt: skip
+        from mlps.adapters.store import collector_runs as runs
+        from mlps.services import collector
+
+        self._need("assessment", assessment_id, Role.ASSESSOR, "record results")
+        run = runs.get_run(self._sm, run_id)
+        if run.assessment_id != assessment_id:
+            raise PermissionDenied("this collection belongs to another assessment")
+        assessment = repo.get_assessment(self._sm, assessment_id)
+        return collector.accept(self._sm, assessment, run, item_ids, replace_items, valid_item_ids, lang, self.user)
+
+    def collected_log_retention(self, system_id: int):
+        """The log retention the latest collector bundle of each assessed object of the system shows (the shortest),
+        or None (read by the lifecycle builder as the log-retention evidence)."""
+        from mlps.services import collector
+
+        self._need("system", system_id, Role.VIEWER, "see this system")
+        return collector.collected_retention(self._sm, system_id)

@@ -358,10 +358,13 @@ class PortfolioData:
     results: pd.DataFrame  # results of the latest assessments (results_long)
     changes: dict[int, list] = field(default_factory=dict)  # system -> recorded changes
     profiles: dict[int, dict] = field(default_factory=dict)  # system -> stored profile (log-retention evidence)
+    collected: dict[int, object] = field(default_factory=dict)  # system -> collector log retention (the service)
 
     def lifecycle_facts(self) -> LifecycleFacts:
         """The facts the one lifecycle builder takes, as read in bulk (mlps.rules.lifecycle)."""
-        return LifecycleFacts(self.gradings, self.assessments, self.log_retention, self.changes, self.profiles)
+        return LifecycleFacts(
+            self.gradings, self.assessments, self.log_retention, self.changes, self.profiles, self.collected
+        )
 
     def current_gradings(self) -> dict[int, GradingRecord]:
         return {sid: h[0] for sid, h in self.gradings.items() if h}

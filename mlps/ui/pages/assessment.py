@@ -18,6 +18,7 @@ from mlps.rules.errors import ConflictError, UploadRejected
 from mlps.rules.risks import suggest_risk
 from mlps.rules.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 from mlps.services.agency_import import object_descriptions
+from mlps.ui.collector_panel import collector_panel
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, settings, ws
 from mlps.ui.excel_panel import excel_panel
@@ -399,6 +400,7 @@ def render() -> None:
     assessment_report_button(org, system, assessment)
     excel_panel(org, system, assessment, items, results, _editable())
     soa_panel(system, assessment, items, results, _editable())
+    collector_panel(system, assessment, items, results, _editable())
 
     obj = _object_picker(results, assessment.id)
     frame = worklist(items, results, obj, lg)

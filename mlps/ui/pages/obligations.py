@@ -154,7 +154,14 @@ def _log_form(org: Organisation, system: System | None, settings: ObligationSett
         st.info(tr("obligations.logs_no_system"))
         return
     current = ws().log_retention(system.id)
-    if current is None:
+    collected = ws().collected_log_retention(system.id)  # what the collector read on the servers (issue 19)
+    if collected is not None:
+        shown = st.success if collected.days >= floor else st.error
+        hosts = one_line(", ".join(collected.hosts))
+        shown(tr("collector.obligation_days", days=collected.days, min=floor, when=collected.collected_at[:10],
+                 hosts=hosts))  # fmt: skip
+        st.caption(tr("collector.obligation_typed"))
+    elif current is None:
         st.warning(tr("obligations.logs_unknown"))
     elif current < floor:
         st.error(tr("obligations.logs_short", days=current, min=floor))

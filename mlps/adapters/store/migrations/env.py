@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine, text
 
 import mlps.adapters.store.change_models  # noqa: F401  (its table joins Base.metadata)
+import mlps.adapters.store.collector_models  # noqa: F401  (its table joins Base.metadata)
 import mlps.adapters.store.hazard_models  # noqa: F401  (its table joins Base.metadata)
 import mlps.adapters.store.object_models  # noqa: F401  (its table joins Base.metadata)
 import mlps.adapters.store.remediation_models  # noqa: F401  (its tables join Base.metadata)
