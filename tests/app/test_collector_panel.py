@@ -39,7 +39,7 @@ def open_page(system, assessment, user: str = "wang"):
 
 
 def score(at) -> str:
-    return next(m.value for m in at.metric if m.label in ("得分", "Score"))
+    return next(m.value for m in at.metric if m.label in ("得分", "Score", "符合率", "Rate of conformity"))
 
 
 def upload(at, assessment, data: bytes, obj: str = ""):

@@ -48,7 +48,7 @@ def test_upload_a_bundle_accept_the_proposals_and_see_score_and_obligations(
 
     page.get_by_role("link", name="测评记录", exact=True).click()
     expect(page.get_by_role("heading", name="测评记录")).to_be_visible(timeout=30_000)
-    score = page.locator('[data-testid="stMetric"]', has_text="得分").locator('[data-testid="stMetricValue"]')
+    score = page.locator('[data-testid="stMetric"]', has_text="符合率").locator('[data-testid="stMetricValue"]')
     expect(score).to_have_text("—", timeout=15_000)
     page.get_by_text("服务器采集的证据（Linux）").click()
     page.locator('[class*="st-key-col_up_"] input[type=file]').set_input_files(str(path))
