@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from mlps.adapters.collector.package import BundleError, build_zipapp
-from mlps.adapters.store import repository as repo
 from mlps.i18n import t
 from mlps.rules.catalogue import Item
 from mlps.rules.collector import VERDICT_WORDS, load_collector_map
 from mlps.rules.domain import ItemResult
+from mlps.rules.errors import ConflictError
 from mlps.ui.common import lang, tr
 from mlps.ui.context import settings, ws
 from mlps.ui.safe import one_line
@@ -80,7 +80,7 @@ def _accept(assessment, view, items: list[Item], replace: list[str]) -> None:
     ids = [p.item_id for p in view.proposals]
     try:
         n = ws().accept_collector_proposals(assessment.id, view.run.id, ids, replace, {i.id for i in items}, lang())
-    except repo.ConflictError as exc:
+    except ConflictError as exc:
         st.error(tr("as.conflict_import", who=one_line(exc.changed_by), when=exc.changed_at or "?"))
         return
     st.toast(tr("collector.accepted", n=n))
