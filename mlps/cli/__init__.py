@@ -77,6 +77,7 @@ COMMAND_MODULES: list[str] = [
     "mlps.cli.admin",
     "mlps.cli.backup",
     "mlps.cli.collect",
+    "mlps.cli.high_risk",
 ]
 
 

@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--suggest-risks",
         action="store_true",
-        help="assessment: rate problems that match a high-risk case (controls/high_risk.yaml) as high",
+        help="assessment: rate problems matching a 2025 high-risk guideline case (high_risk_2025.yaml) as high",
     )
     p.add_argument("--database", default=None, help="database URL (default: MLPS_DATABASE_URL or data/mlps.db)")
     p.set_defaults(func=cmd_report)

@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--suggest-risks",
         action="store_true",
-        help="rate gaps that match a high-risk case (controls/high_risk.yaml) as high where no higher risk is given",
+        help="rate gaps matching a 2025 high-risk guideline case (high_risk_2025.yaml) as high",
     )
     p.add_argument("--controls", default=None, help="catalogue folder (default: the bundled controls/)")
     p.set_defaults(func=cmd_score)

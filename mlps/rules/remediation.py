@@ -6,8 +6,9 @@ no Streamlit, no session.
 - `plan_tasks` turns every problem (an item with a partial or nonconform result) into a task, one per item or
   one per control point, in priority order: tasks with a high risk first, then by the overall score points the
   task returns when done (the 'why this score' explanation computed jointly for the task's items). Each task is
-  pre-filled with what to do: the requirement in plain words, the fix of the matching high-risk case
-  (controls/high_risk.yaml, for the assessment's level) and the evidence an assessor will ask to see.
+  pre-filled with what to do: the requirement in plain words, the fix of each case of the 2025 high-risk
+  guideline tied to the item at the assessment's level (mlps.rules.high_risk) and the evidence an assessor
+  will ask to see.
 - `what_if` says which score and conclusion a set of tasks would give: every partial or nonconform result of
   their items becomes conform, their risks close. It equals re-scoring the changed results (`apply_fixes`),
   computed on the count grid so that many variants cost one call.
@@ -32,7 +33,14 @@ import pandas as pd
 from mlps.rules.catalogue import Item
 from mlps.rules.domain import Result, Risk, parse_result, parse_risk
 from mlps.rules.hazards import Hazard, closed_by, tally
-from mlps.rules.risks import HighRiskCase, HighRiskCatalogue, load_high_risk_cases
+from mlps.rules.high_risk import (
+    ALL_CONDITIONS,
+    HighRiskCase,
+    HighRiskGuideline,
+    SystemConditions,
+    cases_for_gap,
+    load_guideline,
+)
 from mlps.rules.scoring import ScoreResult, item_arrays
 from mlps.rules.scoring_methods import (
     RISK_RANK,
@@ -463,8 +471,8 @@ def apply_fixes(results: pd.DataFrame, fixes: Iterable[TaskDraft | str]) -> pd.D
 # ---------------------------------------------------------------- generating the plan
 
 
-def _cases_for(item_id: str, level: int, cases: HighRiskCatalogue) -> list[HighRiskCase]:
-    return [c for c in cases.for_item(item_id) if c.applies_from <= level]
+def _cases_for(item_id: str, level: int, cases: HighRiskGuideline, conditions: SystemConditions) -> list[HighRiskCase]:
+    return [c for c in cases_for_gap(cases, item_id, conditions) if item_id in c.items_at(level)]
 
 
 def _objects_with_problems(results: pd.DataFrame | None) -> dict[str, list[str]]:
@@ -487,7 +495,7 @@ def _action(item: Item, cases: list[HighRiskCase], objects: list[str], lang: str
     if objects:
         lines.append(("  涉及对象：" + "、".join(objects)) if zh else ("  On: " + ", ".join(objects)))
     for c in cases:
-        lines.append(f"  高风险情形 {c.id}「{c.title_zh}」的整改：{c.fix_zh}" if zh
+        lines.append(f"  高风险判例 {c.id}「{c.title_zh}」的整改：{c.fix_zh}" if zh
                      else f"  High-risk case {c.id} ({c.title_en}), the fix: {c.fix_en}")  # fmt: skip
     lines.append(f"  完成后应能出示：{item.evidence_zh}" if zh else f"  Then be ready to show: {item.evidence_en}")
     return "\n".join(lines)
@@ -518,14 +526,17 @@ def plan_tasks(
     *,
     grouping: Grouping | str = Grouping.ITEM,
     results: pd.DataFrame | None = None,
-    cases: HighRiskCatalogue | None = None,
+    cases: HighRiskGuideline | None = None,
+    conditions: SystemConditions = ALL_CONDITIONS,
     exclude_items: Iterable[str] = (),
     config: ScoringConfig | None = None,
 ) -> list[TaskDraft]:
     """Tasks for every problem of a scored assessment, in priority order (see the module docstring).
 
     `results` (the frame that was scored) adds the objects each problem was found on. `exclude_items`: items
-    already covered by stored tasks, left out (so generating again adds only what is new).
+    already covered by stored tasks, left out (so generating again adds only what is new). `conditions`: the
+    system's recorded conditions, which decide the guideline cases whose fix a task carries (default: every
+    case tied to the item).
     """
     try:
         grouping = Grouping(grouping)
@@ -534,7 +545,7 @@ def plan_tasks(
     if level not in (1, 2, 3, 4):
         raise RemediationError(f"level must be 1 to 4, not {level}")
     model = WhatIfModel(score, items, config)
-    cases = cases or load_high_risk_cases()
+    cases = cases or load_guideline()
     excluded = set(exclude_items)
     objects = _objects_with_problems(results)
     by_id = {i.id: i for i in items}
@@ -553,7 +564,7 @@ def plan_tasks(
     for k, s in zip(keys, scores, strict=True):
         group = groups[k]
         first = group[0]
-        matched = {i.id: _cases_for(i.id, level, cases) for i in group}
+        matched = {i.id: _cases_for(i.id, level, cases, conditions) for i in group}
         all_cases = list(dict.fromkeys(c for i in group for c in matched[i.id]))
         ranks = [model.risk_rank[model.index[i.id]] for i in group]
         worst = max(ranks)

@@ -1,250 +1,52 @@
-"""High-risk cases and the assessor's risk decisions.
+"""The assessor's risk decisions on problems, and the high risk a gap suggests.
 
-`controls/high_risk.yaml` lists high-risk cases (docs/domain.md; the high-risk guide T/ISEAA 001-2020, R), each
-tied to catalogue items and the level it applies from. A partial or nonconform result on such an item is
-*suggested* as high risk. The assessor then confirms it, lowers it with a recorded compensating measure, or
-raises a problem (any problem, with or without a case); every decision keeps its reason. `apply_decisions`
-turns results, suggestions and decisions into the effective risk of every row, ready for mlps.rules.scoring.
+A partial or nonconform result on an item tied to a case of the 2025 high-risk guideline (mlps.rules.high_risk,
+mlps/controls/high_risk_2025.yaml), for a system whose recorded conditions the case needs, is *suggested* as high
+risk. The assessor then confirms it, lowers it with a recorded compensating measure (the case's mitigation
+questions say which), or raises a problem (any problem, with or without a case); every decision keeps its
+reason. `apply_decisions` turns results, suggestions and decisions into the effective risk of every row, ready
+for mlps.rules.scoring.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from mlps.rules.catalogue import Catalogue
 from mlps.rules.domain import Result, Risk, parse_result, parse_risk
-from mlps.rules.rulefiles import rule_file
+from mlps.rules.high_risk import HighRiskCase, HighRiskGuideline, SystemConditions, cases_for_gap, load_guideline
 from mlps.rules.scoring_methods import RISK_RANK
 
-HIGH_RISK_FILE = "high_risk.yaml"
-CASE_ID = re.compile(r"^HR-[A-Z]{3}-\d{2}$")
-ITEM_LEVEL = re.compile(r"^(?:BDS-)?L(?P<level>[1-4])-")
-HAN = re.compile(r"[\u4e00-\u9fff]")
 PROBLEM_RESULTS = frozenset({Result.PARTIAL, Result.NONCONFORM})
-
-
-class HighRiskError(ValueError):
-    """controls/high_risk.yaml is malformed. The message names the file and the case."""
-
-    def __init__(self, file: str, case: str | None, message: str):
-        self.file, self.case = file, case
-        super().__init__(f"{file}, case {case}: {message}" if case else f"{file}: {message}")
 
 
 class RiskDecisionError(ValueError):
     """A risk decision that cannot apply: the message names the item and the decision."""
 
 
-@dataclass(frozen=True)
-class HighRiskCase:
-    id: str  # HR-PES-01
-    category: str
-    confidence: str  # S (in docs/domain.md) or R (recalled from the guide)
-    applies_from: int  # the lowest protection level the case applies to
-    items: tuple[str, ...]  # catalogue item ids
-    title_zh: str
-    title_en: str
-    scenario_zh: str
-    scenario_en: str
-    compensating_zh: tuple[str, ...]
-    compensating_en: tuple[str, ...]
-    fix_zh: str
-    fix_en: str
-    condition_zh: str = ""  # when the case applies only to some systems
-    condition_en: str = ""
-
-    def title(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" else self.title_en
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "category": self.category,
-            "confidence": self.confidence,
-            "applies_from": self.applies_from,
-            "items": list(self.items),
-            "title_zh": self.title_zh,
-            "title_en": self.title_en,
-            "condition_zh": self.condition_zh,
-            "condition_en": self.condition_en,
-            "scenario_zh": self.scenario_zh,
-            "scenario_en": self.scenario_en,
-            "compensating_zh": list(self.compensating_zh),
-            "compensating_en": list(self.compensating_en),
-            "fix_zh": self.fix_zh,
-            "fix_en": self.fix_en,
-        }
-
-
-@dataclass(frozen=True)
-class HighRiskCatalogue:
-    version: str
-    source: str
-    cases: tuple[HighRiskCase, ...]
-    _by_item: dict[str, tuple[HighRiskCase, ...]] = field(default_factory=dict, compare=False, repr=False, hash=False)
-
-    def by_id(self, case_id: str) -> HighRiskCase:
-        for c in self.cases:
-            if c.id == case_id:
-                return c
-        raise KeyError(case_id)
-
-    def for_item(self, item_id: str) -> list[HighRiskCase]:
-        """The cases tied to an item, at any level."""
-        return list(self._by_item.get(item_id, ()))
-
-    def __post_init__(self) -> None:
-        index: dict[str, list[HighRiskCase]] = {}
-        for c in self.cases:
-            for i in c.items:
-                index.setdefault(i, []).append(c)
-        object.__setattr__(self, "_by_item", {k: tuple(v) for k, v in index.items()})
-
-
-# ---------------------------------------------------------------- loading and validation
-
-
-def _text(raw: Mapping[str, Any], key: str, file: str, case: str, *, zh: bool = False, required: bool = True) -> str:
-    value = raw.get(key, "" if not required else None)
-    if value is None or (required and (not isinstance(value, str) or not value.strip())):
-        raise HighRiskError(file, case, f"'{key}' is missing or empty")
-    if not isinstance(value, str):
-        raise HighRiskError(file, case, f"'{key}' must be text")
-    if zh and value.strip() and not HAN.search(value):
-        raise HighRiskError(file, case, f"'{key}' has no Chinese text")
-    return " ".join(value.split())
-
-
-def _texts(raw: Mapping[str, Any], key: str, file: str, case: str, *, zh: bool = False) -> tuple[str, ...]:
-    value = raw.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise HighRiskError(file, case, f"'{key}' must be a non-empty list of texts")
-    if zh and not all(HAN.search(v) for v in value):
-        raise HighRiskError(file, case, f"'{key}' has an entry with no Chinese text")
-    return tuple(" ".join(v.split()) for v in value)
-
-
-def _parse_case(raw: Any, n: int, file: str) -> HighRiskCase:
-    if not isinstance(raw, Mapping):
-        raise HighRiskError(file, f"#{n}", "must be a mapping")
-    cid = raw.get("id")
-    if not isinstance(cid, str) or not CASE_ID.match(cid):
-        raise HighRiskError(file, f"#{n}", f"id {cid!r} must look like HR-PES-01")
-    level = raw.get("applies_from")
-    if level not in (1, 2, 3, 4):
-        raise HighRiskError(file, cid, f"applies_from must be a level 1-4, not {level!r}")
-    confidence = raw.get("confidence")
-    if confidence not in ("S", "R"):
-        raise HighRiskError(file, cid, f"confidence must be S or R, not {confidence!r}")
-    items = raw.get("items")
-    if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
-        raise HighRiskError(file, cid, "items must be a non-empty list of catalogue item ids")
-    if len(set(items)) != len(items):
-        raise HighRiskError(file, cid, "an item id appears twice")
-    for i in items:
-        m = ITEM_LEVEL.match(i)
-        if not m:
-            raise HighRiskError(file, cid, f"item '{i}' is not a catalogue item id (e.g. L3-PES1-03)")
-        if int(m["level"]) < level:
-            raise HighRiskError(file, cid, f"item '{i}' is below the case's level {level} (applies_from)")
-    condition_zh = _text(raw, "condition_zh", file, cid, zh=True, required=False)
-    condition_en = _text(raw, "condition_en", file, cid, required=False)
-    if bool(condition_zh) != bool(condition_en):
-        raise HighRiskError(file, cid, "condition_zh and condition_en must both be given or both be absent")
-    return HighRiskCase(
-        id=cid,
-        category=_text(raw, "category", file, cid),
-        confidence=confidence,
-        applies_from=level,
-        items=tuple(items),
-        title_zh=_text(raw, "title_zh", file, cid, zh=True),
-        title_en=_text(raw, "title_en", file, cid),
-        scenario_zh=_text(raw, "scenario_zh", file, cid, zh=True),
-        scenario_en=_text(raw, "scenario_en", file, cid),
-        compensating_zh=_texts(raw, "compensating_zh", file, cid, zh=True),
-        compensating_en=_texts(raw, "compensating_en", file, cid),
-        fix_zh=_text(raw, "fix_zh", file, cid, zh=True),
-        fix_en=_text(raw, "fix_en", file, cid),
-        condition_zh=condition_zh,
-        condition_en=condition_en,
-    )
-
-
-def check_against_catalogue(cases: HighRiskCatalogue, catalogue: Catalogue, file: str = HIGH_RISK_FILE) -> None:
-    """Every item a case names exists in the catalogue, and the case has an item at each level it applies to
-    that has any item of the same area. Raises HighRiskError naming the case."""
-    for c in cases.cases:
-        for i in c.items:
-            if i not in catalogue:
-                raise HighRiskError(file, c.id, f"item '{i}' is not in the catalogue")
-        levels = {catalogue.get(i).level for i in c.items}
-        missing = [lv for lv in range(c.applies_from, 5) if lv in catalogue.levels() and lv not in levels]
-        if missing:
-            raise HighRiskError(
-                file, c.id, f"no item at level(s) {', '.join(map(str, missing))} (applies_from {c.applies_from})"
-            )
-
-
-def default_high_risk_path() -> Path:
-    """$MLPS_CONTROLS_DIR/high_risk.yaml when that folder has one, else the bundled controls/ file."""
-    return rule_file(HIGH_RISK_FILE)
-
-
-def load_high_risk_cases(path: Path | str | None = None, catalogue: Catalogue | None = None) -> HighRiskCatalogue:
-    """Load and check the high-risk cases; with `catalogue`, also check every item id exists there."""
-    p = Path(path) if path else default_high_risk_path()
-    if not p.exists():
-        raise HighRiskError(p.name, None, f"not found at {p}")
-    cases = _load_cached(str(p), p.stat().st_mtime_ns)
-    if catalogue is not None:
-        check_against_catalogue(cases, catalogue, p.name)
-    return cases
-
-
-@lru_cache(maxsize=8)
-def _load_cached(path: str, _mtime: int) -> HighRiskCatalogue:
-    p = Path(path)
-    file = p.name
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise HighRiskError(file, None, f"not valid UTF-8 YAML: {exc}") from None
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("cases"), list) or not raw["cases"]:
-        raise HighRiskError(file, None, "must be a mapping with a non-empty list 'cases'")
-    cases = [_parse_case(c, n, file) for n, c in enumerate(raw["cases"], start=1)]
-    seen: set[str] = set()
-    for c in cases:
-        if c.id in seen:
-            raise HighRiskError(file, c.id, "id appears twice")
-        seen.add(c.id)
-    return HighRiskCatalogue(
-        version=str(raw.get("version") or ""), source=str(raw.get("source") or ""), cases=tuple(cases)
-    )
-
-
 # ---------------------------------------------------------------- suggestions
 
 
 def suggest_risk(
-    item_id: str, level: int, result: Result | str, cases: HighRiskCatalogue | None = None
+    item_id: str,
+    level: int,
+    result: Result | str,
+    cases: HighRiskGuideline | None = None,
+    conditions: SystemConditions | None = None,
 ) -> list[HighRiskCase]:
-    """The high-risk cases a result on `item_id` matches for a system at `level`: empty unless the result is
-    partial or nonconform (a gap) and a case tied to the item applies from `level` or below."""
+    """The guideline cases a result on `item_id` matches for a system at `level` with `conditions` (None: no
+    condition recorded, so conditional cases do not match): empty unless the result is partial or nonconform."""
     r = result if isinstance(result, Result) else parse_result(result)
     if r not in PROBLEM_RESULTS:
         return []
-    cases = cases or load_high_risk_cases()
-    return [c for c in cases.for_item(item_id) if c.applies_from <= level]
+    guideline = cases or load_guideline()
+    matched = cases_for_gap(guideline, item_id, conditions or SystemConditions())
+    return [c for c in matched if item_id in c.items_at(level)]
 
 
 # ---------------------------------------------------------------- decisions
@@ -310,7 +112,8 @@ def apply_decisions(
     results: pd.DataFrame,
     level: int,
     decisions: Sequence[RiskDecision] = (),
-    cases: HighRiskCatalogue | None = None,
+    cases: HighRiskGuideline | None = None,
+    conditions: SystemConditions | None = None,
 ) -> pd.DataFrame:
     """The effective risk of every result row.
 
@@ -326,7 +129,7 @@ def apply_decisions(
     `compensating_measure` (for lowered rows). Raises RiskDecisionError naming the item
     when a decision cannot apply; nothing is changed then.
     """
-    cases = cases or load_high_risk_cases()
+    cases = cases or load_guideline()
     out = results.copy()
     n = len(out)
     res = [parse_result(_word(v)) for v in out["result"]] if n else []
@@ -334,7 +137,7 @@ def apply_decisions(
     objects = [_word(v) for v in out["assessed_object"]] if "assessed_object" in out.columns else [""] * n
     items = [str(v) for v in out["item_id"]]
     suggested_cases = [
-        tuple(c.id for c in suggest_risk(i, level, r, cases)) if r in PROBLEM_RESULTS else ()
+        tuple(c.id for c in suggest_risk(i, level, r, cases, conditions)) if r in PROBLEM_RESULTS else ()
         for i, r in zip(items, res, strict=True)
     ]
     risk: list[Risk | None] = []

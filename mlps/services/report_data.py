@@ -57,6 +57,7 @@ from mlps.rules.catalogue import Catalogue, Item
 from mlps.rules.domain import AssessmentKind, GradingRecord, ItemResult, Organisation, Result, Risk, System
 from mlps.rules.filing_details import ATTACHMENTS, AUTHORITY_ATTACHMENT, FILING_TEXT_FIELDS
 from mlps.rules.hazards import Hazard, load_hazard_triggers, tally
+from mlps.rules.high_risk import conditions_of
 from mlps.rules.results import results_frame
 from mlps.rules.risks import RiskDecision, apply_decisions
 from mlps.rules.scoring import ScoreResult, score_assessment
@@ -409,7 +410,8 @@ def assessment_report_data(
     by_id = {i.id: i for i in items}
     frame = results_frame(inputs.results, set(by_id))
     if suggest_risks or decisions:
-        risks = apply_decisions(frame, a.level, decisions)
+        conditions = conditions_of(inputs.soa.statement.profile) if inputs.soa else None  # recorded on the profile
+        risks = apply_decisions(frame, a.level, decisions, conditions=conditions)
     else:
         risks = frame.assign(compensating_measure=[""] * len(frame))
     hazards = list(hazards or inputs.hazards)

@@ -277,3 +277,27 @@ def test_hostile_text_in_the_profile_and_an_adjustment_is_never_rendered_as_mark
     assert found.offenders() == []
     assert any("高风险" in e.value for e in at.error)  # the finding is there, with the name escaped in it
     assert found.shows_plainly(SYSTEM)  # the platform name in its text box, exactly as typed
+
+
+def test_the_high_risk_conditions_are_recorded_once_and_survive_saving_the_description(demo_store):
+    system = website(demo_store)
+    at = open_page(system)
+    assert any("第 2 级共有" in c.value for c in at.caption)  # how many guideline cases apply now
+    at.checkbox(key=f"hr_cond_internet_facing_{system.id}_0").check()
+    at.checkbox(key=f"hr_cond_key_industry_{system.id}_0").check()
+    button(at, "保存条件").click().run()
+    assert not at.exception
+    saved = stored(demo_store, system)["profile"]
+    assert (saved["internet_facing"], saved["key_industry"], saved["business_continuity"]) == (True, True, False)
+    # saving the system description afterwards keeps the conditions, and the form shows them again
+    fill_profile(at, system, filing="11010813001-20001")
+    saved = stored(demo_store, system)["profile"]
+    assert saved["cloud_role"] == "customer" and saved["internet_facing"] and saved["key_industry"]
+    assert at.checkbox(key=f"hr_cond_internet_facing_{system.id}_1").value is True
+
+
+def test_a_viewer_cannot_change_the_high_risk_conditions(demo_store, viewer):
+    system = website(demo_store)
+    at = open_page(system, signed_in=viewer)
+    assert button(at, "保存条件").disabled
+    assert all(c.disabled for c in at.checkbox if (c.key or "").startswith("hr_cond_"))

@@ -90,3 +90,39 @@ def test_starting_from_last_year_copies_results_marked_for_review(demo_store):
     assert newest.id != assessment.id and newest.baseline_of == assessment.id
     copied = repo.results(demo_store, newest.id)
     assert len(copied) == len(old_results) and all(r.needs_review for r in copied)
+
+
+def gap(sm, assessment, item_id: str) -> None:
+    before = {r.item_id: r for r in repo.results(sm, assessment.id)}.get(item_id)
+    repo.save_result(sm, assessment.id, item_id, "test", expected_version=before.version if before else 0,
+                     result=Result.NONCONFORM, record="发现问题")  # fmt: skip
+
+
+def test_a_gap_shows_its_2025_guideline_case_with_the_mitigations_as_questions(demo_store):
+    _, system, assessment = open_assessment(demo_store, "学生信息管理系统")
+    gap(demo_store, assessment, "L2-CES1-01")
+    at, _, _ = open_assessment(demo_store, "学生信息管理系统")
+    select_item(at, assessment.id, "L2-CES1-01")
+    case = next(e for e in at.expander if "判例 6.4.1.1" in e.label)
+    texts = " ".join(t.value for t in case.text)
+    assert "弱口令" in case.label and "有能登录的空口令账户" in texts
+    assert "1. 该对象是否只能本地登录" in texts and "2. 是否采用了不可绕过的两种或以上组合鉴别方式？" in texts
+    captions = " ".join(c.value for c in case.caption)
+    assert "降低风险前逐条核实" in captions and "A-18" in captions
+    assert any("建议判为高风险" in w.value for w in case.warning)
+
+
+def test_recorded_conditions_decide_the_case_and_whether_it_can_be_lowered(demo_store):
+    _, system, assessment = open_assessment(demo_store, "学生信息管理系统")
+    gap(demo_store, assessment, "L2-CES1-15")  # known vulnerabilities not patched: case 6.4.3.2
+    at, _, _ = open_assessment(demo_store, "学生信息管理系统")
+    select_item(at, assessment.id, "L2-CES1-15")
+    case = next(e for e in at.expander if "判例 6.4.3.2" in e.label)
+    assert "降低风险前逐条核实" in " ".join(c.value for c in case.caption)
+    # the system is recorded as internet facing: no mitigation applies any more
+    repo.set_system_profile(demo_store, system.id, {"profile": {"internet_facing": True}}, "test")
+    at, _, _ = open_assessment(demo_store, "学生信息管理系统")
+    select_item(at, assessment.id, "L2-CES1-15")
+    case = next(e for e in at.expander if "判例 6.4.3.2" in e.label)
+    assert any("经互联网管理或访问" in i.value and "缓解措施不适用" in i.value for i in case.info)
+    assert "降低风险前逐条核实" not in " ".join(c.value for c in case.caption)

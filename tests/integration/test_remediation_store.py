@@ -56,7 +56,11 @@ def test_tasks_are_created_once_in_priority_order_with_their_first_status(store)
     made = rem.create_tasks(store, a.id, drafts(store, a), "wang")
     assert len(made) == 4
     tasks = rem.list_tasks(store, a.id)
-    assert tasks[0].item_ids == ("L2-PES1-03",) and tasks[0].risk is Risk.HIGH and tasks[0].case_ids
+    assert tasks[0].item_ids == ("L2-PES1-03",) and tasks[0].risk is Risk.HIGH
+    # the 2025 guideline's cases travel with the task: weak passwords (6.4.1.1) from level 2; the door (6.1.1.1)
+    # only from level 3
+    cases = {t.item_ids[0]: t.case_ids for t in tasks}
+    assert cases["L2-CES1-01"] == ("6.4.1.1",) and cases["L2-PES1-03"] == ()
     assert [t.priority for t in tasks] == [1, 2, 3, 4]
     assert all(t.status is TaskStatus.OPEN and t.version == 1 and t.created_by == "wang" for t in tasks)
     assert "完成后应能出示" in tasks[0].action_zh and "Then be ready to show" in tasks[0].action_en

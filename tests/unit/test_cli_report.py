@@ -400,17 +400,17 @@ def test_risks_are_as_recorded_unless_high_risk_suggestions_are_asked_for(demo_d
     url, sm = demo_db
     sid = system_id(sm, SIS)
     a = repo.list_assessments(sm, sid)[0]
-    current = next((r for r in repo.results(sm, a.id) if r.item_id == "L2-PES1-03" and not r.assessed_object), None)
+    current = next((r for r in repo.results(sm, a.id) if r.item_id == "L2-CES1-01" and not r.assessed_object), None)
     repo.save_result(
-        sm, a.id, "L2-PES1-03", "test", expected_version=current.version if current else 0,
-        result=Result.NONCONFORM, risk=Risk.LOW, record="机房无门禁",
+        sm, a.id, "L2-CES1-01", "test", expected_version=current.version if current else 0,
+        result=Result.NONCONFORM, risk=Risk.LOW, record="存在弱口令",
     )  # fmt: skip
     inputs = rd.gather_assessment_inputs(rd.RepositoryReader(sm), a.id, catalogue)
     recorded, _ = rd.assessment_report_data(inputs, method="mlps2019")
     suggested, _ = rd.assessment_report_data(inputs, suggest_risks=True, method="mlps2019")
-    # L2-PES1-03 is a high-risk case (HR-PES-01, controls/high_risk.yaml) from level 2
-    assert {p.item_id: p.risk for p in recorded.problems}["L2-PES1-03"] == Risk.LOW
-    assert {p.item_id: p.risk for p in suggested.problems}["L2-PES1-03"] == Risk.HIGH
+    # L2-CES1-01 is tied to case 6.4.1.1 of the 2025 high-risk guideline (weak passwords) from level 2
+    assert {p.item_id: p.risk for p in recorded.problems}["L2-CES1-01"] == Risk.LOW
+    assert {p.item_id: p.risk for p in suggested.problems}["L2-CES1-01"] == Risk.HIGH
     assert suggested.conclusion == "差"
 
 

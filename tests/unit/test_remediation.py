@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from mlps.adapters.exchange.plan_xlsx import plan_xlsx
 from mlps.rules.catalogue import Item, load_catalogue
 from mlps.rules.domain import ItemResult, Result, Risk
+from mlps.rules.high_risk import HighRiskCase, HighRiskGuideline
 from mlps.rules.remediation import (
     RemediationError,
     RemediationTask,
@@ -29,7 +30,6 @@ from mlps.rules.remediation import (
     what_if,
 )
 from mlps.rules.results import results_frame
-from mlps.rules.risks import HighRiskCase, HighRiskCatalogue
 from mlps.rules.scoring import score_assessment
 
 WEIGHT = {"key": 1.0, "important": 0.7, "general": 0.4}
@@ -80,40 +80,26 @@ ROWS = [
     ("E", "", "conform", None),
     ("F", "", "nonconform", None),
 ]
-CASES = HighRiskCatalogue(
+
+
+def _case(number: str, level: int, item: str, fix_zh: str, fix_en: str) -> HighRiskCase:
+    """A guideline case tied to the made-up items above (built without the checks a real item id needs)."""
+    return HighRiskCase.model_construct(
+        case=number, scope="general", category="PES", title_zh="机房没有门禁" if level < 4 else "只在第四级",
+        title_en="No door control" if level < 4 else "Level 4 only", applies_from=level, conditions=(),
+        items={lv: (item,) for lv in range(level, 5)}, no_item_at={}, trigger=None, can_lower="no",
+        no_lowering_when=(), situations_zh=("情形",), situations_en=("situation",), mitigations_zh=(),
+        mitigations_en=(), lowering_note_zh="", lowering_note_en="", fix_zh=fix_zh, fix_en=fix_en,
+    )  # fmt: skip
+
+
+CASES = HighRiskGuideline.model_construct(
     version="t",
+    guideline="test",
     source="test",
     cases=(
-        HighRiskCase(
-            id="HR-PES-99",
-            category="PES",
-            confidence="S",
-            applies_from=2,
-            items=("A",),
-            title_zh="机房没有门禁",
-            title_en="No door control",
-            scenario_zh="场景",
-            scenario_en="scenario",
-            compensating_zh=("补偿",),
-            compensating_en=("compensating",),
-            fix_zh="安装电子门禁并登记进出",
-            fix_en="Fit an electronic lock and log entries",
-        ),
-        HighRiskCase(
-            id="HR-CES-99",
-            category="CES",
-            confidence="R",
-            applies_from=4,  # above the assessed level 3: must not be used
-            items=("D",),
-            title_zh="只在第四级",
-            title_en="Level 4 only",
-            scenario_zh="场景",
-            scenario_en="scenario",
-            compensating_zh=("补偿",),
-            compensating_en=("compensating",),
-            fix_zh="第四级的修复",
-            fix_en="a level 4 fix",
-        ),
+        _case("6.1.1.1", 2, "A", "安装电子门禁并登记进出", "Fit an electronic lock and log entries"),
+        _case("6.4.6.3", 4, "D", "第四级的修复", "a level 4 fix"),  # above the assessed level 3: not used
     ),
 )
 
@@ -141,7 +127,7 @@ def test_tasks_per_item_come_high_risk_first_then_by_points_returned(scored):
     assert [t.priority for t in tasks] == [1, 2, 3, 4]
     assert [t.risk for t in tasks] == [Risk.HIGH, None, Risk.LOW, Risk.MEDIUM]
     assert [round(t.points, 2) for t in tasks] == [15.87, 33.33, 23.81, 5.56]
-    assert tasks[0].key == "item:A" and tasks[0].case_ids == ("HR-PES-99",)
+    assert tasks[0].key == "item:A" and tasks[0].case_ids == ("6.1.1.1",)
 
 
 def test_a_task_is_prefilled_with_the_requirement_the_case_fix_and_the_evidence_in_both_languages(scored):
@@ -152,7 +138,7 @@ def test_a_task_is_prefilled_with_the_requirement_the_case_fix_and_the_evidence_
     assert "srv1" in a.action_zh and "srv1" in a.action_en  # the object the problem was found on
     # the level-4 case does not apply to a level-3 assessment
     assert d.case_ids == () and "第四级的修复" not in d.action_zh
-    assert f.title_zh.startswith("控制点m1 a）") and "HR-" not in f.action_zh
+    assert f.title_zh.startswith("控制点m1 a）") and "高风险判例" not in f.action_zh
 
 
 def test_tasks_per_control_point_cover_its_items_and_return_their_joint_points(scored):

@@ -15,6 +15,7 @@ from mlps.rules.applicability.extensions import (  # noqa: F401
 from mlps.rules.applicability.profile import (  # noqa: F401
     CLOUD_ROLE_WORDS,
     EXTENSIONS,
+    HIGH_RISK_FIELDS,
     LEVELS,
     PLATFORM_FIELDS,
     PROFILE_BOOL_FIELDS,

@@ -57,13 +57,21 @@ class SystemProfile:
     industrial_control: bool = False  # PLC, DCS, SCADA, other industrial control
     big_data: bool = False  # big-data storage, processing or analysis (platform or application)
     description: str = ""  # free text in the user's words; keywords only ever give suggestions
+    # conditions some cases of the 2025 high-risk guideline need (mlps.rules.high_risk), recorded once
+    business_continuity: bool = False  # 业务连续性要求高: an outage stops the business with a large impact
+    key_industry: bool = False  # 关键行业
+    internet_facing: bool = False  # managed or reached over the internet
+    os_windows: bool = False  # some assessed objects run Windows
 
     @property
     def uses_mobile(self) -> bool:
         return self.mobile or bool(self.mobile_apps)
 
 
-PROFILE_BOOL_FIELDS = ("hosted_entirely_on_cloud", "mobile", "sensing_devices", "industrial_control", "big_data")
+HIGH_RISK_FIELDS = ("business_continuity", "key_industry", "internet_facing", "os_windows")
+PROFILE_BOOL_FIELDS = (
+    "hosted_entirely_on_cloud", "mobile", "sensing_devices", "industrial_control", "big_data", *HIGH_RISK_FIELDS
+)  # fmt: skip
 PROFILE_FIELDS = ("cloud_role", "cloud_platform", "mobile_apps", "description", *PROFILE_BOOL_FIELDS)
 PLATFORM_FIELDS = ("name", "level", "filing_number")
 
@@ -143,4 +151,5 @@ def profile_to_dict(profile: SystemProfile) -> dict[str, Any]:
         "industrial_control": profile.industrial_control,
         "big_data": profile.big_data,
         "description": profile.description,
+        **{name: getattr(profile, name) for name in HIGH_RISK_FIELDS},
     }

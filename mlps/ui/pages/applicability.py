@@ -19,6 +19,7 @@ import streamlit as st
 from mlps.adapters.exchange.soa_xlsx import statement_xlsx
 from mlps.i18n import t
 from mlps.rules.applicability import (
+    HIGH_RISK_FIELDS,
     LEVELS,
     STATUS_WORDS,
     CloudPlatform,
@@ -37,6 +38,7 @@ from mlps.rules.applicability import (
 from mlps.rules.domain import Risk, System
 from mlps.ui.common import catalogue, lang, lang_key, remember, tr
 from mlps.ui.context import in_view, ws
+from mlps.ui.high_risk_panel import conditions_form
 from mlps.ui.safe import one_line
 
 ROLES = [r.value for r in CloudRole]
@@ -255,6 +257,7 @@ def _profile_form(system: System, stored: Stored, editable: bool) -> None:
         "industrial_control": ics,
         "big_data": big_data,
         "description": description,
+        **{name: getattr(p, name) for name in HIGH_RISK_FIELDS},  # kept: set in the high-risk conditions form
     }
     try:
         profile = profile_from_dict(raw)
@@ -565,6 +568,7 @@ def render() -> None:
             st.info(tr("applicability.profile_unsaved"))
         _suggestions(system, stored, statement, editable)
         _profile_form(system, stored, editable)
+        conditions_form(system, stored.profile, level, editable)
     with tabs[1]:
         _extensions(system, stored, statement, editable)
     with tabs[2]:

@@ -11,11 +11,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from mlps.i18n import pick, t
+from mlps.i18n import t
 from mlps.rules.catalogue import Item
 from mlps.rules.domain import Assessment, ItemResult, Result, Risk
 from mlps.rules.errors import ConflictError, UploadRejected
-from mlps.rules.risks import suggest_risk
 from mlps.rules.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 from mlps.services.agency_import import object_descriptions
 from mlps.ui.collector_panel import collector_panel
@@ -23,6 +22,7 @@ from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, settings, ws
 from mlps.ui.excel_panel import excel_panel
 from mlps.ui.hazard_panel import hazard_panel
+from mlps.ui.high_risk_panel import gap_cases
 from mlps.ui.safe import one_line
 from mlps.ui.score_panel import live_score
 from mlps.ui.soa_panel import soa_panel
@@ -215,7 +215,7 @@ def _item_panel(item: Item, current: ItemResult | None, assessment_id: int, obj:
             st.caption(f"GB/T 22239-2019 {item.clause}")
         if shown and shown.needs_review:
             st.warning(tr("as.needs_review"))
-        _risk_cases(item, current, assessment_id)
+        gap_cases(item, current, assessment_id)
         conflict = st.session_state.get("as_conflict")
         if conflict and conflict["key"] == base:
             _conflict_box(conflict, assessment_id, item, obj, seen_key)
@@ -265,24 +265,6 @@ def _item_panel(item: Item, current: ItemResult | None, assessment_id: int, obj:
             )
         _attachments(current, assessment_id, item, obj, base)
         _history(assessment_id, item.id)
-
-
-def _risk_cases(item: Item, current: ItemResult | None, assessment_id: int) -> None:
-    """Where a gap matches a case of the high-risk guide, show it with its compensating factors and fix."""
-    if current is None:
-        return
-    level = ws().get_assessment(assessment_id).level
-    lg = lang()
-    for case in suggest_risk(item.id, level, current.result):
-        with st.expander(tr("risk.case_title", title=pick(case.title_zh, case.title_en, lg)), expanded=True):
-            if current.risk != Risk.HIGH:
-                st.warning(tr("risk.suggest_high"))
-            st.caption(tr("risk.scenario"))
-            st.text(pick(case.scenario_zh, case.scenario_en, lg))
-            st.caption(tr("risk.compensating"))
-            st.text("\n".join(f"• {c}" for c in (case.compensating_zh if lg == "zh" else case.compensating_en)))
-            st.caption(tr("risk.fix"))
-            st.text(pick(case.fix_zh, case.fix_en, lg))
 
 
 def _save(assessment_id: int, item_id: str, obj: str, version: int, values: dict, key: str, seen_key: str) -> None:
