@@ -22,11 +22,13 @@ from mlps.cli import UsageError, parse_extensions
 from mlps.rules.catalogue import load_catalogue
 from mlps.rules.domain import parse_result, parse_risk
 from mlps.rules.hazards import Hazard, HazardError, check_hazard, parse_hazard_arg, tally
+from mlps.rules.high_risk import CONDITIONS, LOWERING_BLOCKS, SystemConditions
 from mlps.rules.risks import apply_decisions
 from mlps.rules.scoring import score_assessment
 from mlps.rules.scoring_methods import load_scoring_config
 from mlps.rules.verdict2025 import method_for
 
+CONDITION_NAMES = (*CONDITIONS, *LOWERING_BLOCKS)
 REQUIRED = ("item_id", "result")
 OPTIONAL = ("risk", "object", "assessed_object", "hazard")
 
@@ -63,6 +65,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--suggest-risks",
         action="store_true",
         help="rate gaps matching a 2025 high-risk guideline case (high_risk_2025.yaml) as high",
+    )
+    p.add_argument(
+        "--condition",
+        action="append",
+        default=[],
+        help="with --suggest-risks, a condition the system meets (repeatable): " + ", ".join(CONDITION_NAMES),
     )
     p.add_argument("--controls", default=None, help="catalogue folder (default: the bundled controls/)")
     p.set_defaults(func=cmd_score)
@@ -221,12 +229,16 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.top < 0:
         raise UsageError("--top must be 0 or more")
     report_date = parse_report_date(args.report_date)
+    try:
+        conditions = SystemConditions.of(args.condition)
+    except ValueError as exc:
+        raise UsageError(f"--condition: {exc}") from None
     method = method_for(report_date, args.method)
     results, workbook = load_results(args.results, items, catalogue, args.level, extensions)
     shown = "stdin" if args.results == "-" else Path(args.results).name
     hazards = gather_hazards(results, args.hazard, args.level, extensions, [i.id for i in items], shown)
     if args.suggest_risks:
-        results = apply_decisions(results, args.level)
+        results = apply_decisions(results, args.level, conditions=conditions)
     scored = score_assessment(
         results.drop(columns=["hazard"], errors="ignore"), items, method, config=config, hazards=tally(hazards)
     )

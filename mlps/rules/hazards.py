@@ -8,9 +8,9 @@ Facts (docs/domain.md, "The rules since 2025"):
 - the 2025 report template's appendix G lists the triggers A-01 … A-32; we have one public transcription only,
   so the table (`controls/hazard_triggers.yaml`) is marked unconfirmed (R) and the UI says so.
 
-A hazard is recorded by a person; the workbench only suggests candidates: an item-tied trigger (A-01 … A-26)
-whose item at the assessed level has an open high-risk problem, and the cross-cutting triggers (A-27 … A-32)
-as questions.
+A hazard is recorded by a person; the workbench only suggests candidates: the trigger a case of the 2025
+high-risk guideline names (mlps.rules.high_risk), where an item of that case at the assessed level has an open
+high-risk problem, and the cross-cutting triggers (A-27 … A-32) as questions.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mlps.rules.high_risk import HighRiskGuideline, cases_for_gap, load_guideline
 from mlps.rules.rulefiles import read_yaml, rule_file
 
 TRIGGERS_FILE = "hazard_triggers.yaml"
@@ -426,20 +427,30 @@ def suggest_hazards(
     extensions: Iterable[str],
     existing: Iterable[str] = (),
     table: TriggerTable | None = None,
+    guideline: HighRiskGuideline | None = None,
 ) -> list[Candidate]:
-    """Candidates: each item-tied trigger with an item at this level that has an open high-risk problem
-    (`problem_risks`: item id -> 'high' / 'medium' / 'low' / None, problems only), then every cross-cutting
-    trigger as a question. Triggers already recorded (`existing` codes) are left out."""
+    """Candidates: each trigger that a case of the 2025 high-risk guideline names, where an item the case ties to
+    at this level (in the assessed extensions) has an open high-risk problem (`problem_risks`: item id ->
+    'high' / 'medium' / 'low' / None, problems only), then every cross-cutting trigger as a question. The
+    guideline (mlps.rules.high_risk) is the one source of which items are high-risk candidates; the trigger
+    table only says what each code means and which items a recorded hazard may name. Triggers already
+    recorded (`existing` codes) are left out."""
     table = table or load_hazard_triggers()
-    exts = list(extensions)
+    guideline = guideline or load_guideline()
+    scopes = {"general", *extensions}
     done = set(existing)
-    out: list[Candidate] = []
-    for t in table.triggers:
-        if t.code in done or t.cross_cutting:
+    hits: dict[str, list[str]] = {}
+    for item_id, risk in problem_risks.items():
+        if str(risk or "") != "high":
             continue
-        hit = tuple(i for i in t.items_at(level, exts) if str(problem_risks.get(i) or "") == "high")
-        if hit:
-            out.append(Candidate(t, hit))
+        for case in cases_for_gap(guideline, item_id):  # the risk is decided: every case tied to the item
+            if case.trigger and case.scope in scopes and item_id in case.items_at(level):
+                hits.setdefault(case.trigger, []).append(item_id)
+    out = [
+        Candidate(t, tuple(sorted(set(hits[t.code]))))
+        for t in table.triggers
+        if t.code in hits and t.code not in done and not t.cross_cutting
+    ]
     out.extend(Candidate(t, ()) for t in table.triggers if t.cross_cutting and t.code not in done)
     return out
 

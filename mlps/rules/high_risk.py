@@ -171,22 +171,6 @@ class HighRiskCase(BaseModel):
     def lowering_note(self, lang: str) -> str:
         return self.lowering_note_zh if lang == "zh" else self.lowering_note_en
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON the CLI prints: the case and what it needs, plus the texts."""
-        return {
-            "case": self.case,
-            "scope": self.scope,
-            "category": self.category,
-            "levels": list(self.levels),
-            "items": {str(lv): list(ids) for lv, ids in sorted(self.items.items())},
-            "trigger": self.trigger,
-            "conditions": list(self.conditions),
-            "can_lower": self.can_lower,
-            "no_lowering_when": list(self.no_lowering_when),
-            "title_zh": self.title_zh,
-            "title_en": self.title_en,
-        }
-
 
 class HighRiskGuideline(BaseModel):
     """The whole file: version, source and the cases, indexed by item."""

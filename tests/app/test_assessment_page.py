@@ -95,7 +95,7 @@ def test_starting_from_last_year_copies_results_marked_for_review(demo_store):
 def gap(sm, assessment, item_id: str) -> None:
     before = {r.item_id: r for r in repo.results(sm, assessment.id)}.get(item_id)
     repo.save_result(sm, assessment.id, item_id, "test", expected_version=before.version if before else 0,
-                     result=Result.NONCONFORM, record="发现问题")  # fmt: skip
+                     result=Result.NONCONFORM, risk=None, record="发现问题")  # fmt: skip
 
 
 def test_a_gap_shows_its_2025_guideline_case_with_the_mitigations_as_questions(demo_store):

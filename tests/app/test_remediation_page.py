@@ -14,6 +14,7 @@ from mlps.rules.auth import Role
 from mlps.rules.catalogue import load_catalogue
 from mlps.rules.domain import Result
 from mlps.rules.hazards import tally
+from mlps.rules.high_risk import conditions_from_stored, load_guideline
 from mlps.rules.remediation import TaskStatus, plan_tasks, what_if
 from mlps.rules.results import results_frame
 from mlps.rules.scoring import score_assessment
@@ -44,7 +45,8 @@ def expected_plan(sm, assessment):
     # the demo's student system is dated today: the 2025 rules, with its two hazards (one remediated)
     score = score_assessment(frame, items, method_for(assessment.report_date, assessment.scoring_method),
                              hazards=tally(hz.list_hazards(sm, assessment.id)))  # fmt: skip
-    return score, items, plan_tasks(score, items, assessment.level, results=frame)
+    conditions = conditions_from_stored(repo.get_system_profile(sm, assessment.system_id))
+    return score, items, plan_tasks(score, items, assessment.level, results=frame, conditions=conditions)
 
 
 def generate(at):
@@ -186,3 +188,30 @@ def test_last_years_problem_list_becomes_tasks_after_review(demo_store):
     after = rem.list_tasks(demo_store, assessment.id)
     imported = [t for t in after if t.origin == "problem_list"]
     assert len(imported) == 4 and {c for t in imported for c in t.hazard_codes} == {"A-18", "A-26"}
+
+
+def test_tasks_cite_the_2025_guideline_case_the_system_profile_allows(demo_store):
+    """Under 2025 a task carries the guideline case of its item (and its fix) exactly when the conditions recorded
+    once on the system profile allow it: the same cases the assessment page offers on the gap."""
+    system = next(s for s in repo.list_systems(demo_store) if s.name == "学校门户网站")
+    assessment = repo.list_assessments(demo_store, system.id)[0]
+    assert "cloud" in assessment.extensions and method_for(assessment.report_date, assessment.scoring_method) == (
+        "mlps2025")  # fmt: skip
+    for item_id in ("L2-CES1-01", "L2-CES2-08"):  # weak passwords (6.4.1.1); no local backup on a cloud (7.4.3.1)
+        before = {r.item_id: r for r in repo.results(demo_store, assessment.id)}.get(item_id)
+        repo.save_result(demo_store, assessment.id, item_id, "test", expected_version=before.version if before else 0,
+                         result=Result.NONCONFORM, record="发现问题")  # fmt: skip
+
+    def cited() -> dict[str, str]:
+        at, _, _ = open_page(demo_store, system_name="学校门户网站")
+        table = next(d.value for d in at.dataframe if "高风险情形" in d.value.columns)
+        return {k: c for k, c in zip(table["测评项"], table["高风险情形"], strict=True)}
+
+    # no cloud role recorded: the customer-only case is not cited, the unconditional one is
+    rows = cited()
+    assert "6.4.1.1" in rows["L2-CES1-01"] and "7.4.3.1" not in rows.get("L2-CES2-08", "")
+    repo.set_system_profile(demo_store, system.id, {"profile": {"cloud_role": "customer"}}, "test")
+    assert "7.4.3.1" in cited()["L2-CES2-08"]
+    tasks = plan_tasks(*expected_plan(demo_store, assessment)[:2], assessment.level)
+    weak = next(t for t in tasks if "L2-CES1-01" in t.item_ids)
+    assert load_guideline().by_case("6.4.1.1").fix_zh in weak.action_zh

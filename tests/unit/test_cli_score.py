@@ -120,6 +120,17 @@ def test_suggest_risks_rates_gaps_on_high_risk_items(mlps, tmp_path):
     assert suggested["risk_counts"]["high"] == 1 and suggested["conclusion"] == "差"
 
 
+def test_suggested_risks_follow_the_conditions_given(mlps, tmp_path):
+    # no short-term backup power (L3-PES1-19): case 6.1.3.1 only for systems with high business-continuity needs
+    path = write(tmp_path, "item_id,result\nL3-PES1-19,nonconform\n")
+    args = ("score", path, "--level", "3", "--suggest-risks", "--method", "mlps2019")
+    assert json.loads(mlps(*args).stdout)["risk_counts"]["high"] == 0
+    assert json.loads(mlps(*args, "--condition", "business_continuity").stdout)["risk_counts"]["high"] == 1
+    bad = mlps(*args, "--condition", "bank")
+    assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.count("\n") == 1
+    assert "--condition: unknown condition(s): bank" in bad.stderr
+
+
 def test_reads_stdin_and_limits_the_explanation(mlps, tmp_path):
     text = "item_id,result\nL2-PES1-01,nonconform\nL2-PES1-02,nonconform\nL2-PES1-03,partial\n"
     d = json.loads(mlps("score", "-", "--level", "2", "--top", "2", stdin=text).stdout)

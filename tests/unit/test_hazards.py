@@ -83,3 +83,28 @@ def test_candidates_come_from_high_risk_problems_and_questions():
     tied = [(c.trigger.code, c.item_ids) for c in found if not c.question]
     assert tied == [("A-18", ("L3-CES1-01",))]  # A-22 is only medium; A-26 is already recorded
     assert [c.trigger.code for c in found if c.question] == [f"A-{n}" for n in range(27, 33)]
+
+
+def test_candidates_follow_the_guideline_cases_that_name_a_trigger():
+    # L2-CES1-19 is A-26's level-2 item in the trigger table, but case 6.4.6.1 (no local backup) starts at
+    # level 3: the guideline, not the table, says which high risks suggest a hazard
+    assert [c.trigger.code for c in suggest_hazards({"L2-CES1-19": "high"}, 2, []) if not c.question] == []
+    found = suggest_hazards({"L3-CES1-29": "high", "L3-CES1-01": "high"}, 3, [])
+    assert [(c.trigger.code, c.item_ids) for c in found if not c.question] == [
+        ("A-18", ("L3-CES1-01",)), ("A-26", ("L3-CES1-29",))]  # fmt: skip
+    # case 7.3.2.1 (cloud platform) names A-16: only when the cloud extension is assessed
+    assert [c.trigger.code for c in suggest_hazards({"L3-ABS2-03": "high"}, 3, ["cloud"]) if not c.question] == [
+        "A-16"]  # fmt: skip
+    assert [c.trigger.code for c in suggest_hazards({"L3-ABS2-03": "high"}, 3, []) if not c.question] == []
+
+
+def test_every_trigger_a_case_names_accepts_the_case_items():
+    """A candidate a person confirms passes check_hazard: the trigger table lists each case's items."""
+    from mlps.rules.high_risk import load_guideline
+
+    table = load_hazard_triggers()
+    named = [c for c in load_guideline().cases if c.trigger]
+    assert {c.trigger for c in named} == {f"A-{n:02d}" for n in range(1, 27)}
+    for case in named:
+        for level, ids in case.items.items():
+            assert set(ids) <= set(table.get(case.trigger).items.get(level, ())), (case.case, level)

@@ -19,6 +19,7 @@ from mlps.i18n import t
 from mlps.rules.domain import Assessment, Risk
 from mlps.rules.errors import ConflictError
 from mlps.rules.hazards import tally
+from mlps.rules.high_risk import conditions_from_stored
 from mlps.rules.remediation import (
     Grouping,
     RemediationError,
@@ -110,6 +111,11 @@ def _card(score: ScoreResult, lg: str) -> None:
         st.caption(tr("score.official_note"))
 
 
+def _conditions(assessment: Assessment):
+    """The conditions recorded once on the system's profile: they decide which guideline cases a task cites."""
+    return conditions_from_stored(ws().system_profile(assessment.system_id))
+
+
 def _generate(assessment: Assessment, score: ScoreResult, items, frame: pd.DataFrame, tasks) -> None:
     lg = lang()
     box = st.expander(tr("remediation.generate_box"), expanded=False) if tasks else st.container(border=True)
@@ -124,7 +130,8 @@ def _generate(assessment: Assessment, score: ScoreResult, items, frame: pd.DataF
         st.caption(tr("remediation.generate_help"))
         if st.button(label, type="primary", key=f"rem_generate_{assessment.id}", disabled=not _editable()):
             covered = [i for task in tasks for i in task.item_ids]
-            drafts = plan_tasks(score, items, assessment.level, grouping=grouping, results=frame, exclude_items=covered)
+            drafts = plan_tasks(score, items, assessment.level, grouping=grouping, results=frame, exclude_items=covered,
+                                conditions=_conditions(assessment))  # fmt: skip
             if not drafts:
                 st.info(tr("remediation.nothing_new"))
                 return
@@ -148,9 +155,9 @@ def _metrics(tasks: list[RemediationTask]) -> None:
 
 
 def _table(plan: list[TaskDraft], lg: str) -> None:
-    cols = ("priority", "title", "items", "risk", "points", "owner", "due_on", "status")
+    cols = ("priority", "title", "items", "risk", "cases", "points", "owner", "due_on", "status")
     shown = plan_rows(plan, lg, _category_names(lg), columns=cols)
-    due = shown.columns[6]
+    due = shown.columns[cols.index("due_on")]
     shown[due] = [d.isoformat() if isinstance(d, date) else "" for d in shown[due]]
     st.dataframe(shown, hide_index=True, height=min(420, 38 + 35 * len(shown)))
 
@@ -411,7 +418,7 @@ def render() -> None:
         _generate(assessment, score, items, frame, tasks)
     plan: list[TaskDraft] = live_points(list(tasks), score, items, hazards)
     if not tasks:
-        plan = plan_tasks(score, items, assessment.level, results=frame)
+        plan = plan_tasks(score, items, assessment.level, results=frame, conditions=_conditions(assessment))
         st.info(tr("remediation.preview", n=len(plan)))
     else:
         _metrics(tasks)
