@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -325,22 +324,19 @@ def parse_guideline(raw: Any, file: str = HIGH_RISK_FILE) -> HighRiskGuideline:
 
 def load_guideline(path: Path | str | None = None) -> HighRiskGuideline:
     """The cases from `path`, or from high_risk_2025.yaml ($MLPS_CONTROLS_DIR first, else the bundled file);
-    parsed once per file version."""
+    read through the rule-file reader (cached per modification) and parsed once per reading."""
     p = Path(path) if path else rule_file(HIGH_RISK_FILE)
     try:
-        mtime = p.stat().st_mtime_ns
-    except OSError:
-        raise HighRiskError(f"{p.name}: not found at {p}") from None
-    return _parsed(str(p), mtime)
-
-
-@lru_cache(maxsize=8)
-def _parsed(path: str, _mtime: int) -> HighRiskGuideline:
-    try:
-        raw = read_yaml(path)
+        raw = read_yaml(p)
     except RuleFileError as exc:
         raise HighRiskError(str(exc)) from None
-    return parse_guideline(raw, Path(path).name)
+    hit = _PARSED.get(str(p))
+    if hit is None or hit[0] is not raw:
+        hit = _PARSED[str(p)] = (raw, parse_guideline(raw, p.name))
+    return hit[1]
+
+
+_PARSED: dict[str, tuple[Any, HighRiskGuideline]] = {}
 
 
 def check_against_catalogue(guideline: HighRiskGuideline, catalogue: Any, file: str = HIGH_RISK_FILE) -> None:
