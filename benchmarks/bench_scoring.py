@@ -12,6 +12,9 @@ import numpy as np
 import pandas as pd
 
 from mlps.rules.catalogue import load_catalogue
+from mlps.rules.hazards import suggest_hazards
+from mlps.rules.high_risk import SystemConditions
+from mlps.rules.risks import apply_decisions
 from mlps.rules.scoring import score_assessment, score_many
 
 N_ASSESSMENTS = 1000
@@ -132,6 +135,29 @@ def run() -> list[dict]:
             "seconds": seconds,
             "target": 0.1,
             "note": "the 2025 rate, its range for partial = 0 / 1, conclusion, coverage and 'why this conclusion'",
+        }
+    )
+    conditions = SystemConditions(business_continuity=True, key_industry=True, cloud_customer=True)
+    seconds = timed(lambda: apply_decisions(one, 4, conditions=conditions))
+    suggested = apply_decisions(one, 4, conditions=conditions)
+    out.append(
+        {
+            "name": "2025 guideline high-risk suggestions, one L4 all ext",
+            "seconds": seconds,
+            "target": 0.1,
+            "note": f"the one source of high-risk candidates (report, CLI --suggest-risks): "
+            f"{int((suggested['suggested_risk'] == 'high').sum())} of {len(one)} rows suggested high",
+        }
+    )
+    problems = suggested[suggested["risk"].notna()]
+    risks = dict(zip(problems["item_id"], problems["risk"].astype(str), strict=True))
+    seconds = timed(lambda: suggest_hazards(risks, 4, EXTENSIONS))
+    out.append(
+        {
+            "name": "major-hazard candidates from those risks, one L4 all ext",
+            "seconds": seconds,
+            "target": 0.05,
+            "note": "guideline cases naming a trigger on high-risk items, plus the cross-cutting questions",
         }
     )
     return out

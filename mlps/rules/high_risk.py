@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from mlps.rules.applicability.profile import CloudRole, SystemProfile, profile_from_dict
 from mlps.rules.rulefiles import RuleFileError, read_yaml, rule_file
@@ -180,6 +180,7 @@ class HighRiskGuideline(BaseModel):
     guideline: str
     source: str
     cases: tuple[HighRiskCase, ...] = Field(min_length=1)
+    _by_item: dict[str, tuple[HighRiskCase, ...]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique(self) -> HighRiskGuideline:
@@ -196,9 +197,17 @@ class HighRiskGuideline(BaseModel):
                 return c
         raise KeyError(number)
 
+    def model_post_init(self, _context: Any) -> None:
+        index: dict[str, list[HighRiskCase]] = {}
+        for c in self.cases:
+            for ids in c.items.values():
+                for item_id in ids:
+                    index.setdefault(item_id, []).append(c)
+        self._by_item = {k: tuple(v) for k, v in index.items()}
+
     def for_item(self, item_id: str) -> list[HighRiskCase]:
         """The cases tied to an item (an item id names its level, so this is one level's cases)."""
-        return [c for c in self.cases if any(item_id in ids for ids in c.items.values())]
+        return list(self._by_item.get(item_id, ()))
 
     def item_ids(self) -> set[str]:
         return {i for c in self.cases for ids in c.items.values() for i in ids}

@@ -1,6 +1,8 @@
 """From a gap to a confirmed major risk hazard to the conclusion page of the report: Ms Wang records open
-high-risk ports as a high-risk gap, the page suggests trigger A-21, she confirms it with her judgement, and the
-assessment report she downloads says 符合率, the hazard count `1（0个已整改）` and lists A-21 (read back with pypdf)."""
+high-risk ports as a high-risk gap, the page offers case 6.4.3.1 of the 2025 high-risk guideline with its
+mitigations as questions and the trigger it names, the hazard panel suggests that trigger (A-21), she confirms it
+with her judgement, and the assessment report she downloads says 符合率, the hazard count `1（0个已整改）` and
+lists A-21 (read back with pypdf)."""
 
 import io
 from pathlib import Path
@@ -30,6 +32,13 @@ def test_gap_to_confirmed_hazard_to_the_report(page: Page, app_url: str):
     page.locator(f'{form}[class*="_record"] textarea').fill("服务器开放 445、3389 端口且可从互联网访问。")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("已测评 1 / 适用 135 项")).to_be_visible(timeout=20_000)
+
+    # the gap's guideline case, with its mitigations to check before lowering and the trigger it names
+    case = page.locator("details").filter(has_text="判例 6.4.3.1")
+    expect(case.first).to_be_visible(timeout=15_000)
+    expect(case.first.get_by_text("降低风险前逐条核实")).to_be_visible()
+    expect(case.first.get_by_text("是否有运行正常的主机入侵检测或恶意代码检测", exact=False)).to_be_visible()
+    expect(case.first.get_by_text("对应重大风险隐患触发项 A-21")).to_be_visible()
 
     hazards = page.locator("details").filter(has_text="重大风险隐患")
     if hazards.first.get_attribute("open") is None:
