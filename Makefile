@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Debian packages the tests need: the browser for the e2e tests, a CJK font and poppler for the PDF tests,
-# PostgreSQL for the store tests that run on both databases.
-SYSTEM_PACKAGES := chromium chromium-driver fonts-wqy-microhei poppler-utils postgresql
+# PostgreSQL for the store tests that run on both databases, nginx for the reverse-proxy test (deploy/nginx).
+SYSTEM_PACKAGES := chromium chromium-driver fonts-wqy-microhei poppler-utils postgresql nginx
 
 .PHONY: run test lint bench system-deps clean
 
@@ -24,7 +24,8 @@ $(VENV)/.test-deps: pyproject.toml | $(PY)
 
 run: $(VENV)/.run-deps
 	$(VENV)/bin/mlps demo --if-empty
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
+	$(VENV)/bin/mlps setup-token --if-needed
+	$(VENV)/bin/streamlit run serve.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 system-deps:

@@ -2,18 +2,23 @@
 
 import streamlit as st
 
-from mlps.ui.common import language_switch, run_guarded, tr
+from mlps.ui.common import guarded, language_switch, run_guarded, tr
 from mlps.ui.context import settings, sidebar, store
 from mlps.ui.safe import one_line
-from mlps.ui.signin import gate, sign_out
+from mlps.ui.signin import gate, remember_view, sign_out
 
 st.set_page_config(page_title="MLPS Workbench · 等保工作台", page_icon=":material/shield:", layout="wide")
 language_switch()
-actor = gate(store(), settings().session_idle_minutes)
+cfg = settings()
+# The gate and the sidebar run inside the guard too: a database error while signing in shows a plain message
+# with a reference, never a traceback (client.showErrorDetails is off as well).
+actor = guarded(lambda: gate(store(), cfg.session_idle_minutes, trusted_proxy=cfg.trusted_proxy,
+                            sso_trusts_email=cfg.sso_trusts_email))
 st.session_state["_actor"] = actor
 st.sidebar.caption(tr("auth.signed_in_as", name=one_line(actor.name)))
 st.sidebar.button(tr("auth.sign_out"), on_click=sign_out, key="sign_out")
-org, system = sidebar()
+org, system = guarded(sidebar)
+guarded(lambda: remember_view(store(), org.id if org else None, system.id if system else None))
 st.session_state["_ctx_org"], st.session_state["_ctx_system"] = org, system
 st.sidebar.caption(tr("app.subtitle"))
 
@@ -50,6 +55,7 @@ pages = {
     ],
     tr("nav.section.admin"): [
         st.Page(f"{PAGES}/users.py", title=tr("nav.users"), icon=":material/group:", url_path="users"),
+        st.Page(f"{PAGES}/account.py", title=tr("sec.account"), icon=":material/person:", url_path="account"),
     ],
 }
 page = st.navigation(pages)

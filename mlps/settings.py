@@ -15,6 +15,11 @@ class Settings:
     database_url: str
     max_upload_bytes: int
     session_idle_minutes: int
+    # Behind a reverse proxy (deploy/nginx), the client's address for sign-in throttling comes from X-Real-IP.
+    trusted_proxy: bool = False
+    # Single sign-on: whether the identity provider verifies every e-mail it sends even without an
+    # `email_verified` claim (some do not send the claim at all). Off: only `email_verified: true` counts.
+    sso_trusts_email: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -23,4 +28,9 @@ class Settings:
         limit_mb = float(os.environ.get("MLPS_MAX_UPLOAD_MB") or 20)
         idle = int(os.environ.get("MLPS_SESSION_IDLE_MINUTES") or 240)
         return cls(data_dir=data_dir, database_url=url, max_upload_bytes=int(limit_mb * 1024 * 1024),
-                   session_idle_minutes=idle)  # fmt: skip
+                   session_idle_minutes=idle, trusted_proxy=_flag("MLPS_TRUSTED_PROXY"),
+                   sso_trusts_email=_flag("MLPS_SSO_TRUSTS_EMAIL"))  # fmt: skip
+
+
+def _flag(name: str) -> bool:
+    return (os.environ.get(name) or "").strip().lower() in ("1", "true", "yes", "on")

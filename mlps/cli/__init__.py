@@ -78,11 +78,19 @@ COMMAND_MODULES: list[str] = [
     "mlps.cli.backup",
     "mlps.cli.collect",
     "mlps.cli.high_risk",
+    "mlps.cli.security",
 ]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line (and exits 2), like every other error of the CLI."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see {self.prog.split()[0]} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mlps", description="MLPS 2.0 workbench command line")
+    parser = _Parser(prog="mlps", description="MLPS 2.0 workbench command line")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         if importlib.util.find_spec(name) is not None:  # modules land one capability at a time
@@ -107,6 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except (LookupError, PermissionError) as exc:  # an unknown user, organisation, system ...; not allowed
+        print(f"mlps {args.command}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # anything else: still one line, never a traceback
+        first = str(exc).splitlines()[0][:300] if str(exc) else ""
+        print(f"mlps {args.command}: {type(exc).__name__}: {first}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

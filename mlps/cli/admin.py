@@ -81,3 +81,6 @@ def register_users(sub: argparse._SubParsersAction) -> None:
     role.add_argument("--role", required=True, choices=["admin", "assessor", "viewer", "none"])
     role.add_argument("--database", default=None)
     role.set_defaults(func=cmd_user_role)
+    from mlps.cli.security import register_user_commands
+
+    register_user_commands(usub)

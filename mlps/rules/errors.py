@@ -23,3 +23,7 @@ class ConflictError(RuntimeError):
 
 class UploadRejected(ValueError):
     pass
+
+
+class StoreBusy(RuntimeError):
+    """The database stayed busy (locked by another writer) through a few short retries; nothing was written."""

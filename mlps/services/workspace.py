@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy.orm import sessionmaker
 
 from mlps.adapters.store import repository as repo
-from mlps.adapters.store import users
+from mlps.adapters.store import sessions, users
 from mlps.rules.auth import Actor, PermissionDenied, Role
 from mlps.rules.domain import GradingRecord, ItemResult, Organisation, Result, System
 
@@ -170,24 +170,75 @@ class Workspace:
             raise PermissionDenied(f"{self.user} may not read this file")
         return repo.blob(self._sm, sha256)
 
-    # -- users (organisation admins manage their members; site admins everything)
+    # -- users: site admins manage every account; an organisation admin sees and manages only the members of the
+    # organisations they administer, and creates accounts only as members of one of them
+    def _admin_orgs(self) -> set[int]:
+        return {o for o, r in self.actor.roles.items() if r == Role.ADMIN}
+
     def users(self) -> list:
-        if not self.actor.is_admin and not any(r == Role.ADMIN for r in self.actor.roles.values()):
+        if self.actor.is_admin:
+            return users.list_users(self._sm)
+        mine = self._admin_orgs()
+        if not mine:
             raise PermissionDenied(f"{self.user} may not manage users")
-        return users.list_users(self._sm)
+        return [(u, d, a, {o: r for o, r in m.items() if o in mine})
+                for u, d, a, m in users.list_users(self._sm) if not a and mine & set(m)]  # fmt: skip
+
+    def _may_manage(self, username: str) -> None:
+        if self.actor.is_admin:
+            return
+        if username not in {u for u, *_ in self.users()}:
+            raise PermissionDenied(f"{self.user} may not manage the account {username}")
 
     def create_user(self, username: str, password: str, *, is_admin: bool = False, display_name: str = "",
-                    email: str = "") -> Actor:  # fmt: skip
+                    email: str = "", organisation_id: int | None = None) -> Actor:  # fmt: skip
+        """A site admin creates any account; an organisation admin only an account that is a member (viewer)
+        of an organisation they administer (`organisation_id`)."""
         if is_admin and not self.actor.is_admin:
             raise PermissionDenied("only site administrators create site administrators")
-        if not self.actor.is_admin and not any(r == Role.ADMIN for r in self.actor.roles.values()):
-            raise PermissionDenied(f"{self.user} may not create users")
-        return users.create_user(self._sm, username, password, by=self.user, is_admin=is_admin,
-                                 display_name=display_name, email=email)  # fmt: skip
+        if not self.actor.is_admin and organisation_id not in self._admin_orgs():
+            raise PermissionDenied(f"{self.user} may create accounts only in an organisation they administer")
+        created = users.create_user(self._sm, username, password, by=self.user, is_admin=is_admin,
+                                    display_name=display_name, email=email)  # fmt: skip
+        if organisation_id is not None:
+            users.set_role(self._sm, created.username, organisation_id, Role.VIEWER, by=self.user)
+        return users.actor(self._sm, created.username)
 
     def set_role(self, username: str, organisation_id: int, role: Role | None) -> None:
         self.actor.require(organisation_id, Role.ADMIN, "manage this organisation's members")
+        if not self.actor.is_admin:
+            members = {u for u, _d, a, m in users.list_users(self._sm) if not a and organisation_id in m}
+            if username not in members:
+                raise PermissionDenied(f"{self.user} may change roles only of this organisation's members")
         users.set_role(self._sm, username, organisation_id, role, by=self.user)
+
+    def set_email(self, username: str, email: str) -> None:
+        self._may_manage(username)
+        users.set_email(self._sm, username, email, by=self.user)
+
+    def reset_password(self, username: str, password: str) -> None:
+        """An admin sets a new password for someone; that account's sessions end."""
+        self._may_manage(username)
+        users.set_password(self._sm, username, password, by=self.user)
+        sessions.revoke_user(self._sm, username)
+
+    def unlock(self, username: str) -> bool:
+        self._may_manage(username)
+        return users.unlock(self._sm, username, by=self.user)
+
+    # -- the signed-in user's own account
+    def my_account(self) -> dict:
+        return users.account(self._sm, self.user)
+
+    def confirm_my_email(self) -> str:
+        return users.confirm_email(self._sm, self.user)
+
+    def change_my_password(self, current: str, new: str, keep_session: int | None = None) -> None:
+        """Needs the current password (PermissionDenied otherwise); other sessions of the account end."""
+        if not users.password_matches(self._sm, self.user, current):
+            raise PermissionDenied("the current password is wrong")
+        users.set_password(self._sm, self.user, new, by=self.user)
+        sessions.revoke_user(self._sm, self.user, keep=keep_session)
 
     def today(self) -> date:
         return date.today()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
@@ -14,6 +16,7 @@ from mlps.rules.catalogue import Catalogue, load_catalogue
 
 log = logging.getLogger("mlps.ui")
 LANG_KEY = "lang"
+T = TypeVar("T")
 
 
 def lang() -> str:
@@ -21,6 +24,15 @@ def lang() -> str:
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = normalise_language(st.query_params.get(LANG_KEY))
     return st.session_state[LANG_KEY]
+
+
+def query_int(key: str) -> int | None:
+    """A whole-number query parameter (an id in the URL), or None for anything else: only ASCII digits count
+    (`str.isdigit` also accepts "²", which `int` refuses), at most 12 of them."""
+    raw = st.query_params.get(key)
+    if raw is None or not re.fullmatch(r"[0-9]{1,12}", raw):
+        return None
+    return int(raw)
 
 
 def tr(key: str, **values: object) -> str:
@@ -61,6 +73,16 @@ def run_guarded(render: Callable[[], object]) -> None:
         ref = uuid.uuid4().hex[:8]
         log.exception("page error, reference %s", ref)
         st.error(tr("app.error", ref=ref))
+
+
+def guarded(step: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """Run one step of the shell (the sign-in gate, the sidebar) under the same guard as a page; on an
+    unexpected error the visitor sees the plain message and the run stops there."""
+    outcome: list[T] = []
+    run_guarded(lambda: outcome.append(step(*args, **kwargs)))
+    if not outcome:
+        st.stop()
+    return outcome[0]
 
 
 def lang_key(key: str) -> str:

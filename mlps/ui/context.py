@@ -10,7 +10,7 @@ from mlps.rules.auth import Actor
 from mlps.rules.domain import Organisation, System
 from mlps.services.workspace import Workspace
 from mlps.settings import Settings
-from mlps.ui.common import tr
+from mlps.ui.common import query_int, tr
 
 
 @st.cache_resource(show_spinner=False)
@@ -49,11 +49,7 @@ def _remember_param(key: str, value) -> None:
 
 
 def _param_int(key: str) -> int | None:
-    raw = st.query_params.get(key)
-    try:
-        return int(raw) if raw is not None else None
-    except ValueError:
-        return None
+    return query_int(key)
 
 
 def _org_changed() -> None:

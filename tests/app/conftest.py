@@ -11,7 +11,7 @@ from mlps.rules.catalogue import load_catalogue
 from mlps.services import demo
 from tests.conftest import ROOT
 
-PASSWORD = "correct-horse-7"
+PASSWORD = "lantern-orchard-42"
 
 
 @pytest.fixture

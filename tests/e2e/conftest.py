@@ -20,7 +20,7 @@ from mlps.adapters.store.db import open_store
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
-ADMIN, PASSWORD = "wang", "correct-horse-7"
+ADMIN, PASSWORD = "wang", "lantern-orchard-42"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -76,7 +76,7 @@ def app_url(app_db_url) -> Iterator[str]:
         [
             streamlit,
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "serve.py"),
             "--server.headless=true",
             "--server.address=127.0.0.1",
             f"--server.port={port}",
@@ -89,25 +89,30 @@ def app_url(app_db_url) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-            pytest.fail(f"the app did not start:\n{output[-3000:]}")
-        time.sleep(0.3)
+    wait_healthy(url, proc, "the app", 60)
     yield url
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, what: str, seconds: float) -> None:
+    """Wait until `url`/_stcore/health answers ok; fail with the process's output if it stops or times out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            pytest.fail(f"{what} did not start:\n{output[-3000:]}")
+        time.sleep(0.3)
 
 
 def sign_in(page: Page, url: str, username: str = ADMIN, password: str = PASSWORD) -> None:

@@ -64,8 +64,8 @@ def test_describe_a_cloud_website_apply_the_extension_and_reload(page: Page, app
     page.get_by_role("tab", name="③ 适用性声明").click()
     expect(page.get_by_text(COMPUTED)).to_be_visible(timeout=15_000)
 
-    page.reload()  # a new session: sign in again; the profile and the system's extensions are kept
-    sign_in(page, page.url)
+    page.reload()  # still signed in (the session cookie), and everything recorded is there
+    expect(page.get_by_text("已登录：")).to_be_visible(timeout=20_000)
     open_applicability(page)
     expect(page.get_by_role("textbox", name="云平台名称")).to_have_value("某市政务云", timeout=15_000)
     page.get_by_role("tab", name="② 适用的扩展要求").click()

@@ -49,8 +49,8 @@ def test_record_three_results_reload_and_see_them(page: Page, app_url: str):
         page.get_by_role("button", name="保存").click()
         expect(page.get_by_text(f"已测评 {n} / 适用 135 项")).to_be_visible(timeout=20_000)
 
-    page.reload()  # a reload starts a new session: sign in again, and everything recorded is there
-    sign_in(page, page.url)
+    page.reload()  # still signed in (the session cookie), and everything recorded is there
+    expect(page.get_by_text("已登录：")).to_be_visible(timeout=20_000)
     page.get_by_role("link", name="测评记录").click()
     expect(page.get_by_role("heading", name="测评记录")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("已测评 3 / 适用 135 项")).to_be_visible(timeout=30_000)

@@ -12,7 +12,7 @@ from mlps.rules.auth import PermissionDenied, Role
 from mlps.rules.domain import Organisation, Result, System
 from mlps.services.workspace import Workspace
 
-PW = "correct-horse-7"
+PW = "lantern-orchard-42"
 
 
 @pytest.fixture

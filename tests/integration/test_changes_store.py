@@ -99,7 +99,7 @@ def test_viewers_read_changes_assessors_record_them_other_organisations_see_noth
     org, system = school(store)
     other = repo.save_organisation(store, Organisation(name="另一所学校"), "setup")
     for name, role in (("viewer", Role.VIEWER), ("assessor", Role.ASSESSOR), ("outsider", Role.ADMIN)):
-        users.create_user(store, name, "correct-horse-7", by="setup")
+        users.create_user(store, name, "lantern-orchard-42", by="setup")
         users.set_role(store, name, other.id if name == "outsider" else org.id, role, by="setup")
     assessor = Workspace(store, users.actor(store, "assessor"))
     viewer = Workspace(store, users.actor(store, "viewer"))
@@ -116,7 +116,7 @@ def test_viewers_read_changes_assessors_record_them_other_organisations_see_noth
 
 def test_the_workspace_lifecycles_see_the_changes_and_the_log_evidence(store):
     org, system = school(store)
-    users.create_user(store, "wang", "correct-horse-7", by="setup", is_admin=True)
+    users.create_user(store, "wang", "lantern-orchard-42", by="setup", is_admin=True)
     w = Workspace(store, users.actor(store, "wang"))
     repo.add_grading(store, grading(system.id, TODAY - timedelta(days=60), HarmDegree.SERIOUS), "setup")
     w.add_change(system.id, TODAY - timedelta(days=40), "用户扩展到全县")

@@ -128,7 +128,7 @@ def test_viewers_read_the_plan_assessors_change_it_other_organisations_see_nothi
     org, _, a = school(store)
     other = repo.save_organisation(store, Organisation(name="B 中学"), "setup")
     for name, o, role in (("viewer", org, Role.VIEWER), ("assessor", org, Role.ASSESSOR), ("other", other, Role.ADMIN)):
-        users.create_user(store, name, "correct-horse-7", by="setup")
+        users.create_user(store, name, "lantern-orchard-42", by="setup")
         users.set_role(store, name, o.id, role, by="setup")
     ws = {n: Workspace(store, users.actor(store, n)) for n in ("viewer", "assessor", "other")}
     with pytest.raises(PermissionDenied):

@@ -101,11 +101,12 @@ def _put(ws, row: int, col: int, value, *, wrap: bool = False, bold: bool = Fals
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
         value = clean_text(value)
-        if len(value) > EXCEL_CELL_MAX:
-            raise ValueError(
-                f"sheet '{ws.title}', cell {cell.coordinate}: {len(value)} characters, more than Excel's "
-                f"{EXCEL_CELL_MAX}-character limit for one cell"
-            )
+        if len(value) > EXCEL_CELL_MAX:  # Excel's limit for one cell: the rest continues in the cells to the right
+            parts = [value[k : k + EXCEL_CELL_MAX] for k in range(0, len(value), EXCEL_CELL_MAX)]
+            value, rest = parts[0], parts[1:]
+            start = max(ws.max_column, col) + 1
+            for k, part in enumerate(rest):
+                _put(ws, row, start + k, part, wrap=wrap)
         cell.value = value
         if is_formula_like(value):
             cell.data_type = "s"  # openpyxl marks text beginning with "=" as a formula: force plain text

@@ -28,7 +28,8 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: encrypted OOX
 ZIP_MAGIC = b"PK"
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)\"")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_DTD_SCAN_BYTES = 65536  # a DTD must come before the root element, so the head of each part is enough
+_SCAN_CHUNK = 1 << 16
+_DTD_OVERLAP = 16  # bytes kept between chunks so that "<!DOCTYPE" split across two chunks is still seen
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class ImportLimits:
     """Upper bounds on what an import reads. A workbook beyond them is refused with a clear message."""
 
     max_bytes: int = 20 * 1024 * 1024  # the upload itself
-    max_unpacked_bytes: int = 200 * 1024 * 1024  # all parts, uncompressed
+    max_unpacked_bytes: int = 64 * 1024 * 1024  # all parts, uncompressed, counted while unpacking
     max_parts: int = 5000
     max_sheets: int = 100
     max_rows: int = 5000  # per sheet
@@ -100,12 +101,20 @@ def _check_container(data: bytes, limits: ImportLimits) -> zipfile.ZipFile:
     for part in ("[Content_Types].xml", "xl/workbook.xml"):
         if part not in names:
             raise WorkbookRejected(issue("not_workbook", part=part))
-    try:
+    try:  # every part unpacked once, in chunks: the real sizes counted (headers can lie), every byte searched
+        unpacked = 0
         for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                with archive.open(info) as fh:
-                    if _DTD.search(fh.read(_DTD_SCAN_BYTES)):
+            xml = info.filename.endswith((".xml", ".rels", ".vml"))
+            tail = b""
+            with archive.open(info) as fh:
+                while chunk := fh.read(_SCAN_CHUNK):
+                    unpacked += len(chunk)
+                    if unpacked > limits.max_unpacked_bytes:
+                        raise WorkbookRejected(issue("too_big_unpacked", size=unpacked,
+                                                     limit=limits.max_unpacked_bytes))  # fmt: skip
+                    if xml and _DTD.search(tail + chunk):
                         raise WorkbookRejected(issue("dtd_forbidden", part=info.filename))
+                    tail = chunk[-_DTD_OVERLAP:]
     except WorkbookRejected:
         raise
     except Exception as exc:  # damaged part, bad CRC, unsupported compression

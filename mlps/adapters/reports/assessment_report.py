@@ -22,6 +22,7 @@ from mlps.adapters.reports.charts import category_bar_chart, result_pie_chart
 from mlps.adapters.reports.grading_report import extensions_text
 from mlps.adapters.reports.layout import (
     FRAME_WIDTH,
+    LongTexts,
     build_pdf,
     check_lang,
     esc,
@@ -474,6 +475,7 @@ def problem_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
         "col_record",
     )
     small = st.cell_small
+    long = LongTexts(lang)
     rows: list[list] = [[tx("assessment", k, lang) for k in heads]]
     ordered = sorted(data.problems, key=lambda r: RISK_ORDER.get(Risk(r.risk) if r.risk else None, 3))
     for r in ordered:
@@ -484,11 +486,11 @@ def problem_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
                 p(esc(_cp(r.requirement_zh, r.requirement_en, lang)), small),
                 p(esc(word("results", r.result, lang)), small),
                 p(esc(word("risks", r.risk, lang)) if r.risk else "—", small),
-                p(esc(r.compensating_measure) or "—", small),
-                p(or_empty(r.record, lang), small),
+                p(long.cell(r.compensating_measure) or "—", small),
+                p(long.cell(r.record) if (r.record or "").strip() else or_empty(r.record, lang), small),
             ]
         )
-    return [*out, table(rows, (1.1, 1, 1.9, 0.85, 0.6, 1.3, 2.7))]
+    return [*out, table(rows, (1.1, 1, 1.9, 0.85, 0.6, 1.3, 2.7)), *long.flowables(small)]
 
 
 def remediation_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
@@ -533,10 +535,9 @@ def item_results_section(data: AssessmentReportData, lang: str) -> list[Flowable
     small = st.cell_small
     heads = ("col_item", "col_control_point", "col_requirement", "col_result", "col_record")
     rows: list[list] = [[tx("assessment", k, lang) for k in heads]]
+    long = LongTexts(lang)
     for r in data.item_results:
-        record = esc(r.record)
-        if r.assessed_object:
-            record = f"[{esc(r.assessed_object)}] {record}"
+        record = long.cell(r.record, f"[{esc(r.assessed_object)}] " if r.assessed_object else "")
         rows.append(
             [
                 p(esc(r.item_id), small),
@@ -546,7 +547,8 @@ def item_results_section(data: AssessmentReportData, lang: str) -> list[Flowable
                 p(record or "—", small),
             ]
         )
-    return [page_break(), p(tx("assessment", "s7", lang), st.h1), table(rows, (1.1, 1.1, 2.5, 0.85, 3.2))]
+    return [page_break(), p(tx("assessment", "s7", lang), st.h1), table(rows, (1.1, 1.1, 2.5, 0.85, 3.2)),
+            *long.flowables(small)]  # fmt: skip
 
 
 def assessment_report_story(data: AssessmentReportData, lang: str) -> list[Flowable]:

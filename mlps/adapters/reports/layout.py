@@ -61,6 +61,38 @@ def esc(value: object) -> str:
     return html.escape(text, quote=False).replace("\n", "<br/>")
 
 
+CELL_TEXT_MAX = 1500  # characters of user text in one table cell; a table row cannot break across pages
+CHUNK_MAX = 2000  # characters per paragraph of a long text, so that splitting it across pages stays cheap
+
+
+class LongTexts:
+    """Texts too long for a table cell: the cell shows the start and a reference, the whole text follows the
+    table as paragraphs of bounded size (so a 100,000-character record costs time in proportion to its
+    length, not far more)."""
+
+    def __init__(self, lang: str):
+        self.lang, self.items = lang, []
+
+    def cell(self, text: str, prefix: str = "") -> str:
+        """Escaped markup for a cell: the text, or its start and a reference to the full text."""
+        text = text or ""
+        if len(text) <= CELL_TEXT_MAX:
+            return prefix + esc(text)
+        ref = f"R{len(self.items) + 1}"
+        self.items.append((ref, prefix, text))
+        return prefix + esc(text[:CELL_TEXT_MAX]) + esc(tx("common", "continued", self.lang, n=len(text), ref=ref))
+
+    def flowables(self, style) -> list[Flowable]:
+        out: list[Flowable] = []
+        if self.items:
+            out.append(Para(esc(tx("common", "long_records", self.lang)), styles().h2))
+        for ref, prefix, text in self.items:
+            for k in range(0, len(text), CHUNK_MAX):
+                head = f"<b>{ref}</b> {prefix}" if k == 0 else ""
+                out.append(Para(head + esc(text[k : k + CHUNK_MAX]), style))
+        return out
+
+
 def check_lang(lang: str) -> str:
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not '{lang}'")

@@ -367,8 +367,10 @@ class _Verified:
     file_names: set[str]
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: dict) -> bytes:
-    """The member's bytes, checked against the manifest's size and sha256."""
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: dict, *, keep: bool = True) -> bytes:
+    """The member's bytes, checked against the manifest's size and sha256, read in chunks and never more than
+    the size the manifest states. With keep=False only checked (an attachment: its bytes are read again when
+    restored), so checking an archive holds at most one chunk of it in memory."""
     if info.file_size != expected["size"]:
         raise BackupError(
             f"archive member {info.filename}: {info.file_size} bytes, the manifest says {expected['size']} "
@@ -382,7 +384,8 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: dict) -> 
                 if size > expected["size"]:
                     break
                 digest.update(chunk)
-                parts.append(chunk)
+                if keep:
+                    parts.append(chunk)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise BackupError(f"archive member {info.filename} cannot be read: {exc}") from None
     if size != expected["size"] or digest.hexdigest() != expected["sha256"]:
@@ -436,9 +439,9 @@ def verify(path: str | Path, *, expect_sha256: str | None = None) -> _Verified:
                 raise BackupError(f"manifest entry for {name} is malformed")
         file_names = {n for n in listed if n.startswith("files/")}
         for name in sorted(file_names):  # every file: checksum of the member and name == sha256 of its bytes
-            data = _read_member(zf, by_name[name], listed[name])
-            if _sha256(data) != name.split("/", 1)[1]:
+            if listed[name]["sha256"] != name.split("/", 1)[1]:
                 raise BackupError(f"archive member {name}: its bytes do not match its name")
+            _read_member(zf, by_name[name], listed[name], keep=False)  # streamed: sha256 == the name
         decoded = _decode_tables(zf, by_name, manifest, file_names)
     return _Verified(archive_sha, manifest, decoded, file_names)
 

@@ -21,6 +21,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
+def _refuse_nul(_conn, _cursor, _statement, parameters, _context, _executemany) -> None:
+    """No text with a NUL character reaches the database (PostgreSQL refuses it with a raw DataError; SQLite
+    would keep it and cut it off elsewhere): a ValueError naming the field instead, and nothing is written."""
+    batches = parameters if isinstance(parameters, list | tuple) and parameters and isinstance(
+        parameters[0], dict | list | tuple) else [parameters]  # fmt: skip
+    for params in batches:
+        items = params.items() if isinstance(params, dict) else enumerate(params or ())
+        for name, value in items:
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"'{name}' contains a NUL character (\\0), which cannot be stored")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; for a SQLite file, its folder is created and the pragmas set on every connection."""
     if url.startswith("sqlite"):
@@ -30,8 +42,11 @@ def make_engine(url: str) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "before_cursor_execute", _refuse_nul)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
 
 
 def migrate(engine: Engine) -> None:

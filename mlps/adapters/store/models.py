@@ -164,7 +164,7 @@ class AuditEventRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
     user: Mapped[str] = mapped_column(String(100))
     entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[str] = mapped_column(String(100), index=True)
+    entity_id: Mapped[str] = mapped_column(String(400), index=True)  # e.g. assessment/item/object (200 chars)
     action: Mapped[str] = mapped_column(String(40))
     before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
@@ -175,7 +175,8 @@ class UserRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")  # set by an admin; used by single sign-on
+    email_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)  # the user confirmed it is theirs
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)  # site admin: users and organisations
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -191,3 +192,39 @@ class MembershipRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))  # admin | assessor | viewer
+
+
+class SignInThrottleRow(Base):
+    """Failed sign-ins per account name (existing or not) and per source address: `key` is "account:NAME" or
+    "source:ADDRESS"."""
+
+    __tablename__ = "sign_in_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SetupTokenRow(Base):
+    """The one-time token that lets the first administrator be created (only its sha256 is kept)."""
+
+    __tablename__ = "setup_token"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SessionRow(Base):
+    """A signed-in browser session: the browser's cookie holds a random token, this row only its sha256."""
+
+    __tablename__ = "auth_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    handoff_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    system_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -18,7 +18,7 @@ from mlps.rules.errors import ConflictError, UploadRejected
 from mlps.rules.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 from mlps.services.agency_import import object_descriptions
 from mlps.ui.collector_panel import collector_panel
-from mlps.ui.common import catalogue, lang, tr
+from mlps.ui.common import catalogue, lang, query_int, tr
 from mlps.ui.context import in_view, settings, ws
 from mlps.ui.excel_panel import excel_panel
 from mlps.ui.hazard_panel import hazard_panel
@@ -45,10 +45,10 @@ def _choose_assessment(system) -> Assessment | None:
     lg = lang()
     if assessments:
         ids = [a.id for a in assessments]
-        wanted = st.query_params.get("assessment")
+        wanted = query_int("assessment")
         key = f"as_pick_{system.id}"
         if st.session_state.get(key) not in ids:
-            st.session_state[key] = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else ids[0]
+            st.session_state[key] = wanted if wanted in ids else ids[0]
         by_id = {a.id: a for a in assessments}
         chosen = st.selectbox(
             tr("as.choose"), ids, key=key,

@@ -18,6 +18,7 @@ from mlps.rules.portfolio import portfolio_table, trend_table
 from mlps.rules.scoring import score_assessment
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import in_view, ws
+from mlps.ui.safe import one_line
 
 PLOT_CONFIG = {"displayModeBar": False}
 
@@ -100,7 +101,7 @@ def _metrics(table: pd.DataFrame, overdue_known: bool) -> None:
 
 def _dashboard(system, data) -> None:
     lg = lang()
-    st.subheader(tr("portfolio.dashboard", system=system.name))
+    st.subheader(tr("portfolio.dashboard", system=one_line(system.name)))
     assessments = data.assessments.get(system.id, [])
     if not assessments:
         st.info(tr("portfolio.no_assessment"))
@@ -186,7 +187,7 @@ def render() -> None:
     open_hazards = {a: sum(1 for h in hs if not h.remediated) for a, hs in hazards.items()}
     table = portfolio_table(data.systems, data.current_gradings(), data.latest, data.results, catalogue(),
                             overdue=overdue, open_hazards=open_hazards)  # fmt: skip
-    st.caption(tr("portfolio.intro", org=org.name, n=len(table)))
+    st.caption(tr("portfolio.intro", org=one_line(org.name), n=len(table)))
     _metrics(table, overdue_known)
     st.dataframe(_display(table, lg, overdue_known), hide_index=True, key="pf_table")
     st.caption(tr("verdict.portfolio_note"))

@@ -42,8 +42,9 @@ from mlps.rules.scoring import ScoreResult, score_assessment
 from mlps.rules.scoring_methods import load_scoring_config
 from mlps.rules.verdict2025 import SCHEME as RATE2025
 from mlps.ui.backlog_panel import backlog_panel
-from mlps.ui.common import catalogue, lang, tr
+from mlps.ui.common import catalogue, lang, query_int, tr
 from mlps.ui.context import in_view, ws
+from mlps.ui.safe import one_line
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TARGETS = ("fair", "good", "excellent")
@@ -73,8 +74,8 @@ def _choose_assessment(system) -> Assessment | None:
     by_id = {a.id: a for a in assessments}
     key = f"rem_pick_{system.id}"
     if st.session_state.get(key) not in ids:
-        wanted = st.query_params.get("assessment")
-        st.session_state[key] = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else ids[0]
+        wanted = query_int("assessment")
+        st.session_state[key] = wanted if wanted in ids else ids[0]
     chosen = st.selectbox(
         tr("remediation.choose"), ids, key=key,
         format_func=lambda i: t("remediation.assessment_option", lg, title=by_id[i].title or f"#{i}",
@@ -172,7 +173,7 @@ def _task_editor(task: RemediationTask, assessment_id: int, results) -> None:
     seen_version, shown = st.session_state[seen_key]
     base = f"rem_{task.id}_{seen_version}"
     with st.container(border=True):
-        st.markdown(f"**#{task.priority} {task.title(lg)}**")
+        st.markdown(f"**#{task.priority} {one_line(task.title(lg))}**")
         st.caption(tr("remediation.covers", items=", ".join(task.item_ids)))
         if task.case_ids:
             st.caption(tr("remediation.cases", cases=", ".join(task.case_ids)))
@@ -215,7 +216,8 @@ def _task_editor(task: RemediationTask, assessment_id: int, results) -> None:
                     st.info(tr("remediation.no_change"))
                 else:
                     _save(task, seen_version, changes, base, seen_key)
-        st.caption(tr("remediation.last_saved", who=task.updated_by, when=_when(task.updated_at), v=task.version))
+        st.caption(tr("remediation.last_saved", who=one_line(task.updated_by), when=_when(task.updated_at),
+                      v=task.version))
         _closing_offer(task, assessment_id, results)
         _history(task.id)
 
@@ -384,7 +386,7 @@ def render() -> None:
     if system is None:
         st.info(tr("remediation.no_system"))
         return
-    st.caption(tr("remediation.context", org=org.name, system=system.name))
+    st.caption(tr("remediation.context", org=one_line(org.name), system=one_line(system.name)))
     st.session_state["_rem_editable"] = ws().can_edit(org.id)
     if not _editable():
         st.info(tr("remediation.read_only"))

@@ -16,6 +16,7 @@ from mlps.adapters.store.models import (
     SystemRow,
 )
 from mlps.adapters.store.repository.audit import _audit, _snapshot, check_lengths, now
+from mlps.adapters.store.retry import with_retry
 from mlps.rules.domain import (
     Assessment,
     ItemResult,
@@ -214,7 +215,15 @@ def _store_value(name: str, value):
     return value
 
 
-def save_result(
+def save_result(sm: sessionmaker, assessment_id: int, item_id: str, user: str, *, expected_version: int,
+                assessed_object: str = "", **changes) -> ItemResult:  # fmt: skip
+    """Save changes to one item's result on one assessed object (see `_save_result`); a busy database is
+    retried briefly, then StoreBusy."""
+    return with_retry(lambda: _save_result(sm, assessment_id, item_id, user, expected_version=expected_version,
+                                           assessed_object=assessed_object, **changes))  # fmt: skip
+
+
+def _save_result(
     sm: sessionmaker,
     assessment_id: int,
     item_id: str,
@@ -233,7 +242,7 @@ def save_result(
     if unknown:
         raise ValueError(f"not a result field: {', '.join(sorted(unknown))}")
     values = {k: _store_value(k, v) for k, v in changes.items()}
-    check_lengths(ItemResultRow, {"assessed_object": assessed_object, "item_id": item_id}, "result")
+    check_lengths(ItemResultRow, {"assessed_object": assessed_object, "item_id": item_id, **values}, "result")
     if "result" in values:
         Result(values["result"])
     if values.get("risk") is not None:
@@ -334,54 +343,71 @@ def import_results(
 ) -> int:
     """Write a validated set of results (e.g. an Excel import) in one transaction: all or nothing.
 
-    With `expected_versions` ((item id, assessed object) -> the version the user's plan was made from; 0 for no
-    record), a row someone changed since refuses the whole import with ConflictError, and nothing is written."""
+    Every row is written with a conditional update (`WHERE version = <the version seen>`) or an insert that the
+    unique key refuses if someone created the record meanwhile, so a save made at the same moment is never
+    overwritten: it makes the whole import fail with ConflictError and nothing is written. With
+    `expected_versions` ((item id, assessed object) -> the version the user's plan was made from; 0 for no
+    record) the versions seen are the plan's; without it, those read at the start of the transaction."""
+    for ir in rows:
+        check_lengths(ItemResultRow, {"assessed_object": ir.assessed_object, "item_id": ir.item_id,
+                                      "record": ir.record, "risk_reason": ir.risk_reason}, "result")  # fmt: skip
+    return with_retry(lambda: _import_results(sm, assessment_id, rows, user, expected_versions))
+
+
+def _import_results(sm, assessment_id, rows, user, expected_versions) -> int:
     stamp = now()
-    with sm.begin() as s:
-        if s.get(AssessmentRow, assessment_id) is None:
-            raise NotFound(f"assessment {assessment_id}")
-        existing = {
-            (r.item_id, r.assessed_object): r
-            for r in s.scalars(select(ItemResultRow).where(ItemResultRow.assessment_id == assessment_id))
-        }
-        if expected_versions is not None:
+    try:
+        with sm.begin() as s:
+            if s.get(AssessmentRow, assessment_id) is None:
+                raise NotFound(f"assessment {assessment_id}")
+            existing = {
+                (r.item_id, r.assessed_object): r
+                for r in s.scalars(select(ItemResultRow).where(ItemResultRow.assessment_id == assessment_id))
+            }
+
+            def conflict(row):
+                return ConflictError(row.updated_by if row else "?", row.updated_at if row else None,
+                                     _result(row) if row else None)  # fmt: skip
+
             for ir in rows:
                 row = existing.get((ir.item_id, ir.assessed_object))
-                if (row.version if row else 0) != expected_versions.get((ir.item_id, ir.assessed_object), 0):
-                    raise ConflictError(row.updated_by if row else "?", row.updated_at if row else None,
-                                        _result(row) if row else None)  # fmt: skip
-        for ir in rows:
-            values = {
-                "result": ir.result.value,
-                "record": ir.record,
-                "methods": list(ir.methods),
-                "evidence_date": ir.evidence_date,
-                "risk": ir.risk.value if ir.risk else None,
-                "risk_reason": ir.risk_reason,
-                "needs_review": ir.needs_review,
-            }
-            row = existing.get((ir.item_id, ir.assessed_object))
-            key = f"{assessment_id}/{ir.item_id}/{ir.assessed_object}"
-            if row is None:
-                row = ItemResultRow(
-                    assessment_id=assessment_id,
-                    item_id=ir.item_id,
-                    assessed_object=ir.assessed_object,
-                    updated_by=user,
-                    updated_at=stamp,
-                    version=1,
-                    **values,
-                )
-                s.add(row)
-                s.flush()
-                _audit(s, user, "item_result", key, "import", None, _snapshot(row))
-            else:
+                seen = row.version if row else 0
+                if expected_versions is not None and seen != expected_versions.get(
+                    (ir.item_id, ir.assessed_object), 0
+                ):
+                    raise conflict(row)
+                values = {
+                    "result": ir.result.value,
+                    "record": ir.record,
+                    "methods": list(ir.methods),
+                    "evidence_date": ir.evidence_date,
+                    "risk": ir.risk.value if ir.risk else None,
+                    "risk_reason": ir.risk_reason,
+                    "needs_review": ir.needs_review,
+                }
+                key = f"{assessment_id}/{ir.item_id}/{ir.assessed_object}"
+                if row is None:
+                    row = ItemResultRow(assessment_id=assessment_id, item_id=ir.item_id,
+                                        assessed_object=ir.assessed_object, updated_by=user, updated_at=stamp,
+                                        version=1, **values)  # fmt: skip
+                    s.add(row)
+                    s.flush()  # the unique key refuses a record someone created meanwhile (IntegrityError)
+                    _audit(s, user, "item_result", key, "import", None, _snapshot(row))
+                    continue
                 before = _snapshot(row)
-                for k, v in values.items():
-                    setattr(row, k, v)
-                row.updated_by, row.updated_at, row.version = user, stamp, row.version + 1
-                s.flush()
+                done = s.execute(
+                    update(ItemResultRow)
+                    .where(ItemResultRow.id == row.id, ItemResultRow.version == seen)
+                    .values(**values, updated_by=user, updated_at=stamp, version=seen + 1)
+                    .execution_options(synchronize_session=False)
+                )
+                if done.rowcount != 1:  # a save landed after our read: refuse the whole import
+                    s.expire(row)
+                    raise conflict(row)
+                s.expire(row)
                 _audit(s, user, "item_result", key, "import", before, _snapshot(row))
+    except IntegrityError:
+        raise ConflictError("?", None) from None
     return len(rows)
 
 

@@ -40,6 +40,8 @@ def check_lengths(table, values: dict, what: str) -> None:
     for name, value in values.items():
         column = table.__table__.columns.get(name)
         limit = getattr(getattr(column, "type", None), "length", None)
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(f"{what}: '{name}' contains a NUL character (\\0), which cannot be stored")
         if limit and isinstance(value, str) and len(value) > limit:
             raise ValueError(f"{what}: '{name}' is {len(value)} characters long; at most {limit} are allowed")
 
