@@ -16,7 +16,10 @@ log = logging.getLogger("mlps.ui")
 AUTH_KEY = "auth"
 COOKIE = "mlps_session"  # set and cleared by mlps.ui.web (HttpOnly: page scripts cannot read it)
 _HANDOFF = "_session_handoff"
-_CLEAR = "_session_clear"
+_CLEAR = "_session_clear"  # the browser is still to drop its cookie (a script posts to /_mlps/signout)
+# This tab signed out (or its session ended): the cookie it connected with is never read again in it, whatever
+# the browser still sends; only a new sign-in clears the mark.
+_SIGNED_OUT = "_signed_out"
 
 
 def _sso_configured() -> bool:
@@ -62,6 +65,7 @@ def _first_admin(sm) -> None:
 def _signed_in(actor: Actor, sm=None) -> None:
     """Start a server-side session; the browser trades the one-time code for its cookie (see `_browser`)."""
     auth = {"username": actor.username, "seen": time.time()}
+    st.session_state.pop(_SIGNED_OUT, None)
     if sm is not None:
         auth["sid"], st.session_state[_HANDOFF] = accounts.start_session(sm, actor.username)
     st.session_state[AUTH_KEY] = auth
@@ -83,12 +87,17 @@ def _session_scripts() -> None:
 
 
 def sign_out() -> None:
+    """End this tab's session on the server (by its id and by the cookie the tab connected with, in case they
+    differ), mark the tab signed out, and have the browser drop its cookie."""
     auth = st.session_state.pop(AUTH_KEY, None) or {}
-    if auth.get("sid"):
-        from mlps.ui.context import store
+    st.session_state[_SIGNED_OUT] = st.session_state[_CLEAR] = True
+    from mlps.ui.context import store
 
+    if auth.get("sid"):
         accounts.end_session(store(), auth["sid"])
-    st.session_state[_CLEAR] = True
+    token = _cookie()
+    if token:
+        accounts.end_session_by_token(store(), token)
     if _sso_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()
 
@@ -106,14 +115,20 @@ def remember_view(sm, organisation_id: int | None, system_id: int | None) -> Non
     st.session_state["_view_kept"] = (organisation_id, system_id)
 
 
-def _from_cookie(sm, idle_minutes: int) -> dict | None:
-    """A live session named by the browser's cookie (a reload or a new tab): signed in again, with the
-    organisation and system that were in view."""
+def _cookie() -> str:
+    """The session cookie the browser sent when this tab connected ("" if none)."""
     try:
         token = st.context.cookies.get(COOKIE)
     except Exception:  # no request context
-        token = None
-    live = accounts.session_by_token(sm, token, idle_minutes) if isinstance(token, str) and token else None
+        return ""
+    return token if isinstance(token, str) else ""
+
+
+def _from_cookie(sm, idle_minutes: int) -> dict | None:
+    """A live session named by the browser's cookie (a reload or a new tab): signed in again, with the
+    organisation and system that were in view."""
+    token = _cookie()
+    live = accounts.session_by_token(sm, token, idle_minutes) if token else None
     if live is None:
         return None
     if "org" not in st.query_params and live.organisation_id is not None:
@@ -178,10 +193,10 @@ def gate(sm, idle_minutes: int, *, trusted_proxy: bool = False, sso_trusts_email
     if auth and (time.time() - auth["seen"] > idle_minutes * 60
                  or ("sid" in auth and not accounts.session_is_live(sm, auth["sid"], idle_minutes))):  # fmt: skip
         st.session_state.pop(AUTH_KEY, None)
-        st.session_state[_CLEAR] = True
+        st.session_state[_SIGNED_OUT] = st.session_state[_CLEAR] = True
         st.warning(tr("auth.expired"))
         auth = None
-    if auth is None and not st.session_state.get(_CLEAR):
+    if auth is None and not st.session_state.get(_SIGNED_OUT):
         auth = _from_cookie(sm, idle_minutes)
         if auth is not None:
             st.session_state[AUTH_KEY] = auth

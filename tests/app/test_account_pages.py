@@ -9,6 +9,7 @@ from mlps.adapters.store import repository as repo
 from mlps.adapters.store import users
 from mlps.adapters.store.repository.audit import now
 from mlps.rules.auth import Role
+from mlps.rules.domain import Organisation
 from tests.app.conftest import PASSWORD, new_app
 
 
@@ -50,7 +51,7 @@ def test_a_user_confirms_the_email_an_admin_set(demo_store):
 
 def test_an_organisation_admin_sees_and_manages_only_their_members(demo_store):
     school = repo.list_organisations(demo_store)[0]
-    other = repo.save_organisation(demo_store, repo.Organisation(name="别的学校"), "wang")
+    other = repo.save_organisation(demo_store, Organisation(name="别的学校"), "wang")
     for name, org in (("head", school), ("teacher", school), ("outsider", other)):
         users.create_user(demo_store, name, PASSWORD, by="test")
         users.set_role(demo_store, name, org.id, Role.ADMIN if name == "head" else Role.VIEWER, by="test")

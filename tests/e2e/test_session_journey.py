@@ -8,9 +8,11 @@ import urllib.error
 import urllib.request
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
 
 from mlps.adapters.store import repository as repo
 from mlps.adapters.store.db import open_store
+from mlps.adapters.store.models import SessionRow
 from mlps.rules.domain import Organisation
 from tests.e2e.conftest import sign_in
 
@@ -46,16 +48,25 @@ def test_a_reload_keeps_the_user_signed_in_until_sign_out(page: Page, app_url, a
     expect(page.locator(SIDEBAR).get_by_role("combobox", name="单位")).to_have_value("乙校", timeout=20_000)
 
     assert _status(f"{app_url}/media/0123456789abcdef.bin") == 403  # no session, no file
+    assert _status(f"{app_url}/media/0123456789abcdef.bin", f"mlps_session={cookie['value']}") == 404  # let in
 
     page.locator(SIDEBAR).get_by_role("button", name="退出登录").click()
-    expect(page.get_by_role("button", name="登录")).to_be_visible(timeout=20_000)
+    # exact names: "退出登录" (sign out) contains "登录" (sign in)
+    expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("textbox", name="用户名")).to_be_visible()
+    expect(page.locator(SIDEBAR).get_by_text("已登录：")).to_have_count(0)
+    with sm() as s:  # the session the cookie names is revoked on the server, not only forgotten by the tab
+        assert s.scalar(select(func.count()).select_from(SessionRow).where(
+            SessionRow.username == "wang", SessionRow.revoked_at.is_(None), SessionRow.token_hash.is_not(None))) == 0
     page.reload()
-    expect(page.get_by_role("button", name="登录")).to_be_visible(timeout=20_000)
-    # the old cookie, replayed, names a revoked session: still the sign-in page
+    expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible(timeout=20_000)
+    # the old cookie, replayed, names a revoked session: still the sign-in page, and no file either
     page.context.add_cookies([{**cookie}])
     page.reload()
-    expect(page.get_by_role("button", name="登录")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible(timeout=20_000)
     expect(page.locator(SIDEBAR).get_by_text("已登录：")).to_have_count(0)
+    expect(page.get_by_role("button", name="退出登录")).to_have_count(0)
+    assert _status(f"{app_url}/media/0123456789abcdef.bin", f"mlps_session={cookie['value']}") == 403
 
 
 def test_the_app_sends_security_headers(app_url):

@@ -17,6 +17,7 @@ from collections import Counter
 
 from mlps.adapters.store import repository as repo
 from mlps.rules.domain import ItemResult, Organisation, Result, System
+from mlps.rules.errors import ConflictError
 
 ITEMS = [f"L2-CES1-{n:02d}" for n in range(1, 13)]
 
@@ -44,7 +45,7 @@ def race(sm, assessment_id: int, seconds: float, savers: int = 6, importers: int
                 saved = repo.save_result(sm, assessment_id, item, f"saver{k}",
                                          expected_version=current.version if current else 0,
                                          record=f"saver{k} {uuid.uuid4().hex[:8]}", result=Result.PARTIAL)  # fmt: skip
-            except repo.ConflictError:
+            except ConflictError:
                 with lock:
                     tally["saves refused"] += 1
                 continue
@@ -65,7 +66,7 @@ def race(sm, assessment_id: int, seconds: float, savers: int = 6, importers: int
             try:
                 repo.import_results(sm, assessment_id, rows, f"importer{k}",
                                     expected_versions={(i, ""): plan.get((i, ""), 0) for i in ITEMS})  # fmt: skip
-            except repo.ConflictError:
+            except ConflictError:
                 with lock:
                     tally["imports refused"] += 1
                 continue
