@@ -51,7 +51,7 @@ def run() -> list[dict]:
         org = repo.save_organisation(sm, Organisation(name="某集团"), "bench")
         system = System(name="政务云业务系统", organisation_id=org.id, extensions=["cloud"])
         system = repo.save_system(sm, system, "bench")
-        users.create_user(sm, "li", "correct-horse-7", by="bench", is_admin=True)
+        users.create_user(sm, "li", "lantern-orchard-42", by="bench", is_admin=True)
         ws = Workspace(sm, users.actor(sm, "li"))
 
         def confirm() -> None:

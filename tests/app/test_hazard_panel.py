@@ -52,7 +52,7 @@ def test_marking_the_open_hazard_remediated_changes_the_count(demo_store):
 
 def test_a_viewer_sees_the_hazards_but_cannot_confirm(demo_store):
     at, system, assessment = open_assessment(demo_store, "学生信息管理系统")
-    users.create_user(demo_store, "zhao", "correct-horse-7", by="t")
+    users.create_user(demo_store, "zhao", "lantern-orchard-42", by="t")
     users.set_role(demo_store, "zhao", system.organisation_id, Role.VIEWER, by="t")
     at = new_app("zhao", org=system.organisation_id, system=system.id, assessment=assessment.id)
     at.run()

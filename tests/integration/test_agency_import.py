@@ -19,7 +19,7 @@ from mlps.services.workspace import Workspace
 from tests.data.xlsx.agency import agency_l2_cloud, problem_list_docx, problem_list_xlsx
 
 CATALOGUE = load_catalogue()
-PW = "correct-horse-7"
+PW = "lantern-orchard-42"
 
 
 @pytest.fixture

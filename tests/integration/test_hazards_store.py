@@ -24,7 +24,7 @@ from mlps.rules.hazards import Hazard, HazardError
 from mlps.services.workspace import Workspace
 from tests.integration.conftest import insert_old_school
 
-PW = "correct-horse-7"
+PW = "lantern-orchard-42"
 GOOD = Hazard(
     "A-18", item_ids=("L2-CES1-01",), judgement="管理口令为 admin123，三原则均满足", found_on=date(2026, 11, 2)
 )

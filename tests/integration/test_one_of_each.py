@@ -35,7 +35,7 @@ TODAY = date.today()
 
 @pytest.fixture
 def admin(store):
-    users.create_user(store, "wang", "correct-horse-7", by="setup", is_admin=True)
+    users.create_user(store, "wang", "lantern-orchard-42", by="setup", is_admin=True)
     return Workspace(store, users.actor(store, "wang"))
 
 
