@@ -9,7 +9,6 @@ from sqlalchemy import event
 
 from mlps.adapters.store import repository as repo
 from mlps.adapters.store import users
-from mlps.adapters.store.models import ItemResultRow
 from mlps.adapters.store.object_models import AssessedObjectRow
 from mlps.rules.auth import PermissionDenied, Role
 from mlps.rules.catalogue import load_catalogue
@@ -54,20 +53,20 @@ def test_the_plan_lands_after_confirmation_with_its_left_out_rows_not_blocking_t
 def test_a_failure_midway_leaves_nothing_behind(store, school):
     ws, assessment = school
     review = agency.plan_workbook(ws, CATALOGUE, assessment.id, agency_l2_cloud())
-    written = []
+    engine, statements = store.kw["bind"], []
 
-    def fail_on_the_twentieth(_mapper, _connection, target):
-        written.append(target.item_id)
-        if len(written) == 20:
+    def fail_after_the_results(_conn, _cursor, statement, *_args):
+        statements.append(statement.split(" (")[0])
+        if statement.startswith("INSERT INTO audit_event") and "INSERT INTO item_result" in statements:
             raise RuntimeError("the disk is full")
 
-    event.listen(ItemResultRow, "before_insert", fail_on_the_twentieth)
+    event.listen(engine, "before_cursor_execute", fail_after_the_results)
     try:
         with pytest.raises(RuntimeError, match="disk is full"):
             agency.confirm_workbook(ws, review)
     finally:
-        event.remove(ItemResultRow, "before_insert", fail_on_the_twentieth)
-    assert len(written) == 20  # it really failed midway
+        event.remove(engine, "before_cursor_execute", fail_after_the_results)
+    assert "INSERT INTO item_result" in statements  # it really failed midway: after the results were written
     assert repo.results(store, assessment.id) == []
     assert agency.object_descriptions(ws, assessment.id) == {}
 

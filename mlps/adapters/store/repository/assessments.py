@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Integer, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -400,43 +400,84 @@ def _import_results(sm, assessment_id, rows, user, expected_versions) -> int:
             "updated_by": user,
             "updated_at": stamp,
         }
-        entity_id = f"{assessment_id}/{ir.item_id}/{ir.assessed_object}"
+        audit = {"at": stamp, "user": user or "?", "entity": "item_result", "action": "import",
+                 "entity_id": f"{assessment_id}/{ir.item_id}/{ir.assessed_object}"}  # fmt: skip
         if row is None:
-            inserts.append({"assessment_id": assessment_id, "item_id": ir.item_id,
-                            "assessed_object": ir.assessed_object, **values, "version": 1})  # fmt: skip
-            audits.append({"entity_id": entity_id, "before": None})
+            values.update(assessment_id=assessment_id, item_id=ir.item_id, assessed_object=ir.assessed_object,
+                          version=1)  # fmt: skip
+            inserts.append(values)
+            audits.append({**audit, "before": None, "after": {k: _plain(v) for k, v in values.items()}})
             continue
         before = _snapshot(row)
         values["version"] = seen + 1
-        updates.append({"_id": row.id, "_seen": seen, **{f"_{k}": v for k, v in values.items()}})
-        audits.append({"entity_id": entity_id, "before": before,
-                       "after": {**before, **{k: _plain(v) for k, v in values.items()}}})  # fmt: skip
-    table = ItemResultRow.__table__
+        updates.append({**values, "_id": row.id, "_seen": seen})
+        audits.append({**audit, "before": before, "after": {**before, **{k: _plain(v) for k, v in values.items()}}})
+    table, audit_table = ItemResultRow.__table__, AuditEventRow.__table__
+    dialect = sm.kw["bind"].dialect
+    # Every statement and its parameters are made ready for the driver before the write transaction starts: the
+    # write lock (all of SQLite) is then held only while the database itself writes.
+    set_cols = [c for c in table.c if c.key in (updates[0] if updates else {})]
+    update_sql = _ready(dialect, update(table).where(table.c.id == bindparam("_id", type_=Integer),
+                                                     table.c.version == bindparam("_seen", type_=Integer))
+                        .values({c: bindparam(f"_v_{c.key}", type_=c.type) for c in set_cols}),
+                        [{**{f"_v_{c.key}": u[c.key] for c in set_cols}, "_id": u["_id"], "_seen": u["_seen"]}
+                         for u in updates])  # fmt: skip
+    insert_sql = _ready(dialect, insert(table).values({c: bindparam(c.key, type_=c.type) for c in table.c
+                                                        if c.key in (inserts[0] if inserts else {})}), inserts)
+    audit_sql = _ready(dialect, insert(audit_table).values({c: bindparam(c.key, type_=c.type) for c in audit_table.c
+                                                            if c.key != "id"}), audits)  # fmt: skip
     try:
         with sm.begin() as s:
+            connection = s.connection()
             if updates:
-                done = s.connection().execute(
-                    update(table)
-                    .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_seen"))
-                    .values({k[1:]: bindparam(k) for k in updates[0] if k not in ("_id", "_seen")}),
-                    updates,
-                )
+                done = connection.exec_driver_sql(*update_sql)
                 if done.rowcount != len(updates):  # a save landed after our read: refuse the whole import
                     changed = next((u["_id"] for u in updates if _version_now(s, u["_id"]) != u["_seen"]), None)
                     raise _conflict(s.get(ItemResultRow, changed) if changed else None)
             if inserts:
-                ids = s.scalars(insert(ItemResultRow).returning(ItemResultRow.id, sort_by_parameter_order=True),
-                                inserts).all()  # fmt: skip  # the unique key refuses a record created meanwhile
-                new = iter(zip(ids, inserts, strict=True))
-                for audit in audits:
-                    if audit["before"] is None:
-                        rid, values = next(new)
-                        audit["after"] = {"id": rid, **{k: _plain(v) for k, v in values.items()}}
-            s.execute(insert(AuditEventRow), [{"at": stamp, "user": user or "?", "entity": "item_result",
-                                               "action": "import", **a} for a in audits])  # fmt: skip
+                connection.exec_driver_sql(*insert_sql)  # the unique key refuses a record created meanwhile
+                ids = {(i, o): rid for i, o, rid in s.execute(
+                    select(table.c.item_id, table.c.assessed_object, table.c.id)
+                    .where(table.c.assessment_id == assessment_id, table.c.version == 1, table.c.updated_at == stamp)
+                )}  # fmt: skip
+                _add_ids(dialect, audit_sql, audits, lambda a: ids[tuple(a["entity_id"].split("/", 2)[1:])])
+            connection.exec_driver_sql(*audit_sql)
     except IntegrityError:
         raise ConflictError("?", None) from None
     return len(rows)
+
+
+def _ready(dialect, statement, rows: list[dict]) -> tuple[str, list]:
+    """`statement` compiled for `dialect`, and `rows` turned into what its driver takes (each value through its
+    column type's conversion), so that executing them inside a transaction does no Python work per row."""
+    if not rows:
+        return "", []
+    compiled = statement.compile(dialect=dialect)
+    names = list(compiled.positiontup) if dialect.positional else list(compiled.binds)
+    convert = [(n, compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in names]
+    ready = [[f(r[n]) if f is not None and r[n] is not None else r[n] for n, f in convert] for r in rows]
+    if dialect.positional:
+        return compiled.string, [tuple(r) for r in ready]
+    return compiled.string, [dict(zip(names, r, strict=True)) for r in ready]
+
+
+def _add_ids(dialect, audit_sql: tuple[str, list], audits: list[dict], id_of) -> None:
+    """Put the ids the new results got into their audit records' "after" snapshots, made ready beforehand: into
+    SQLite's JSON text `"id": n` is spliced in front; other drivers' values are converted again."""
+    compiled = insert(AuditEventRow.__table__).values(
+        {c: bindparam(c.key, type_=c.type) for c in AuditEventRow.__table__.c if c.key != "id"}
+    ).compile(dialect=dialect)  # fmt: skip
+    convert = AuditEventRow.__table__.c.after.type.dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
+    at = list(compiled.positiontup).index("after") if dialect.positional else "after"
+    params = audit_sql[1]
+    for k, audit in enumerate(audits):
+        if audit["before"] is not None:
+            continue
+        rid = id_of(audit)
+        row = list(params[k]) if dialect.positional else params[k]
+        value = row[at]
+        row[at] = f'{{"id": {rid}, {value[1:]}' if isinstance(value, str) else convert({"id": rid, **audit["after"]})
+        params[k] = tuple(row) if dialect.positional else row
 
 
 def _version_now(s, result_id: int) -> int | None:
