@@ -12,6 +12,7 @@ import pandas as pd
 
 from mlps.rules.catalogue import Item
 from mlps.rules.domain import ItemResult, Result
+from mlps.rules.item_ids import display_id
 
 WHOLE_SYSTEM = ""  # the assessed object of an item judged once for the whole system
 
@@ -112,7 +113,9 @@ def filter_worklist(
         mask &= frame["needs_review"]
     needle = text.strip().casefold()
     if needle:
-        hay = (frame["id"] + " " + frame["control_point"] + " " + frame["requirement"] + " " + frame["record"]).str
+        shown = frame["id"].map(lambda i: display_id(i) if i.startswith("BDS-") else "")  # as agencies write it
+        hay = (frame["id"] + " " + shown + " " + frame["control_point"] + " " + frame["requirement"] + " "
+               + frame["record"]).str  # fmt: skip
         mask &= hay.casefold().str.contains(needle, regex=False)
     return frame[mask]
 

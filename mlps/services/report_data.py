@@ -58,6 +58,7 @@ from mlps.rules.domain import AssessmentKind, GradingRecord, ItemResult, Organis
 from mlps.rules.filing_details import ATTACHMENTS, AUTHORITY_ATTACHMENT, FILING_TEXT_FIELDS
 from mlps.rules.hazards import Hazard, load_hazard_triggers, tally
 from mlps.rules.high_risk import conditions_of
+from mlps.rules.item_ids import display_ids
 from mlps.rules.results import results_frame
 from mlps.rules.risks import RiskDecision, apply_decisions
 from mlps.rules.scoring import ScoreResult, score_assessment
@@ -487,7 +488,7 @@ def assessment_report_data(
                 code=h.code,
                 trigger_zh=table.get(h.code).title_zh,
                 trigger_en=table.get(h.code).title_en,
-                items=", ".join(h.item_ids),
+                items=display_ids(h.item_ids, lang),
                 state_zh=f"已整改（{h.remediated_on.isoformat()}）" if h.remediated else "未整改",
                 state_en=f"remediated ({h.remediated_on.isoformat()})" if h.remediated else "open",
             )

@@ -8,6 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from mlps.rules.item_ids import display_ids
 from mlps.services import agency_import as agency
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import ws
@@ -21,7 +22,7 @@ def _review(plan, lg: str) -> None:
     risk_word = {"high": "高", "medium": "中", "low": "低"} if lg == "zh" else {}
     st.dataframe(
         pd.DataFrame([
-            {tr("bk.col_task"): d.title(lg), tr("bk.col_items"): ", ".join(d.item_ids),
+            {tr("bk.col_task"): d.title(lg), tr("bk.col_items"): display_ids(d.item_ids, lg),
              tr("bk.col_risk"): (risk_word.get(d.risk.value, d.risk.value) if d.risk else ""),
              tr("bk.col_hazards"): ", ".join(d.hazard_codes), tr("bk.col_action"): d.action(lg),
              tr("bk.col_where"): d.origin_ref}

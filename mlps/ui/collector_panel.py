@@ -16,6 +16,7 @@ from mlps.rules.catalogue import Item
 from mlps.rules.collector import VERDICT_WORDS, load_collector_map
 from mlps.rules.domain import ItemResult
 from mlps.rules.errors import ConflictError
+from mlps.rules.item_ids import display_id
 from mlps.ui.common import lang, tr
 from mlps.ui.context import settings, ws
 from mlps.ui.safe import one_line
@@ -63,7 +64,7 @@ def _proposals_table(view, lg: str) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                tr("col.id"): [p.item_id for p in view.proposals],
+                tr("col.id"): [display_id(p.item_id, lg) for p in view.proposals],
                 tr("collector.col_proposed"): [t(f"result.{p.result.value}", lg) for p in view.proposals],
                 tr("collector.col_current"): [
                     t(f"result.{p.current.result.value}", lg) if p.current else "—" for p in view.proposals

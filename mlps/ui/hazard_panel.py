@@ -12,6 +12,7 @@ import streamlit as st
 from mlps.rules.domain import Assessment
 from mlps.rules.errors import ConflictError
 from mlps.rules.hazards import Hazard, HazardError, load_hazard_triggers, suggest_hazards, tally
+from mlps.rules.item_ids import display_ids
 from mlps.rules.scoring import ScoreResult
 from mlps.ui.common import lang, tr
 from mlps.ui.context import ws
@@ -62,7 +63,7 @@ def hazard_panel(assessment: Assessment, score: ScoreResult | None, editable: bo
             state = tr("hazard.remediated", on=h.remediated_on, how=h.verification) if h.remediated else tr(
                 "hazard.open")  # fmt: skip
             st.markdown(f"**{h.code} {md_escape(trig.title(lg))}** · {md_escape(state)}")
-            st.caption(md_escape(", ".join(h.item_ids)) + " · " + md_escape(h.judgement))
+            st.caption(md_escape(display_ids(h.item_ids, lg)) + " · " + md_escape(h.judgement))
             if editable and not h.remediated:
                 key = f"hz_rem_{assessment.id}_{h.id}"
                 with st.form(key):

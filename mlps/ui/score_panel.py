@@ -8,6 +8,7 @@ import streamlit as st
 from mlps.i18n import pick, t
 from mlps.rules.catalogue import Item
 from mlps.rules.domain import ItemResult
+from mlps.rules.item_ids import display_id
 from mlps.rules.results import results_frame
 from mlps.rules.scoring import ScoreResult, methods_available, score_assessment
 from mlps.rules.verdict2025 import SCHEME as RATE2025
@@ -113,7 +114,7 @@ def _why(result: ScoreResult, lg: str) -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    tr("col.id"): [g.item_id for g in top],
+                    tr("col.id"): [display_id(g.item_id, lg, tax) for g in top],
                     tr("col.control_point"): [f"{pick(g.control_point_zh, g.control_point_en, lg)} {g.letter})"
                                               for g in top],
                     tr("col.tier"): [tax.tier_names[g.tier][lg] for g in top],

@@ -15,6 +15,7 @@ from mlps.rules.applicability import STATUS_WORDS
 from mlps.rules.catalogue import Item
 from mlps.rules.domain import ItemResult
 from mlps.rules.errors import ConflictError, NotFound
+from mlps.rules.item_ids import display_id
 from mlps.rules.soa_apply import SavedStatement, SoaPlan, plan_soa_results, saved_statement
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import ws
@@ -26,7 +27,7 @@ def _conflicts(plan: SoaPlan, lg: str) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                tr("col.id"): [c.item_id for c in plan.conflicts],
+                tr("col.id"): [display_id(c.item_id, lg) for c in plan.conflicts],
                 tr("soa_apply.col_object"): [c.assessed_object or t("as.whole_system", lg) for c in plan.conflicts],
                 tr("soa_apply.col_statement"): [STATUS_WORDS[c.status][lg] for c in plan.conflicts],
                 tr("soa_apply.col_result"): [t(f"result.{c.result.value}", lg) for c in plan.conflicts],

@@ -65,3 +65,12 @@ def test_selecting_a_row_shows_what_the_assessor_will_ask_to_see(app):
     captions = [c.value for c in app.caption]
     assert "测评时会查看什么" in captions
     assert any("8.1.1.2 a)" in c for c in captions)
+
+
+def test_big_data_items_show_their_category_and_printed_unit_as_agencies_write_them(app):
+    app.multiselect(key="req_extensions.zh").set_value(["bigdata"]).run()
+    app.text_input(key="req_text").input("BDS-L3-05").run()
+    df = items_table(app)
+    assert list(df["编号"]) == ["安全计算环境 BDS-L3-05"]
+    app.radio(key="lang").set_value("en").run()
+    assert list(items_table(app)["Id"]) == ["Computing environment BDS-L3-05"]

@@ -37,6 +37,7 @@ from mlps.adapters.exchange.xlsx_import import ITEM_ID as _ID
 from mlps.adapters.exchange.xlsx_read import ImportLimits, WorkbookRejected, read_workbook
 from mlps.rules.catalogue import Item, Taxonomy
 from mlps.rules.domain import Risk
+from mlps.rules.item_ids import display_id, read_bigdata_id
 from mlps.rules.item_mapping import ItemIndex, decide_by_text
 from mlps.rules.remediation import TaskDraft
 
@@ -194,15 +195,18 @@ class _Planner:
     def describe(self, item: Item) -> Both:
         cat = self.taxonomy.categories[item.category]
         return Both(
-            f"{cat['zh']} {item.control_point_zh} {item.letter}) [{item.id}]",
-            f"{cat['en']} {item.control_point_en} {item.letter}) [{item.id}]",
+            f"{cat['zh']} {item.control_point_zh} {item.letter}) [{display_id(item.id, 'zh', self.taxonomy)}]",
+            f"{cat['en']} {item.control_point_en} {item.letter}) [{display_id(item.id, 'en', self.taxonomy)}]",
         )
 
     def place(self, table: str, row: int, cells: dict[str, str], plan: BacklogPlan) -> tuple[list[Item], str] | None:
         """The items a problem row is about and how they were found; None (left out, with a reason) otherwise."""
         text = cells.get("problem", "")
         where = {"sheet": table, "row": row}
-        ids = _ID.findall(" ".join(cells.get(k, "") for k in ("item", "control_point", "problem")).upper())
+        joined = " ".join(cells.get(k, "") for k in ("item", "control_point", "problem"))
+        written = self.categories.get(norm(cells.get("category", ""))) if cells.get("category") else None
+        big = read_bigdata_id(joined, written, self.taxonomy)  # 安全计算环境 BDS-L3-05, or an old BD- id
+        ids = ([big] if big else []) + _ID.findall(joined.upper())
         if ids:
             known = [self.index.by_id[i] for i in dict.fromkeys(ids) if i in self.index.by_id]
             if known:

@@ -37,6 +37,7 @@ from mlps.adapters.exchange.vocabulary import (
 )
 from mlps.rules.catalogue import Item, Taxonomy
 from mlps.rules.domain import AssessmentKind, ItemResult, Result, Risk
+from mlps.rules.item_ids import display_id
 
 SHEET_NAME_MAX = 31  # Excel's limit
 _SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
@@ -175,7 +176,7 @@ def _write_results_sheet(ws, items: Sequence[Item], index, obj: str, taxonomy: T
             "category": _category_name(taxonomy, item.category, lang),
             "scope": _scope_name(taxonomy, item.scope, lang),
             "control_point": item.control_point_name(lang),
-            "id": item.id,
+            "id": display_id(item.id, lang, taxonomy),
             "item": f"{item.letter}) {item.requirement(lang)}",
             "result": result_label(result, lang),
             "record": res.record if res else "",

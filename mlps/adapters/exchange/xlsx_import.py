@@ -57,6 +57,14 @@ from mlps.adapters.exchange.xlsx_export import PROP_LEVEL, PROP_MARKER
 from mlps.adapters.exchange.xlsx_read import ImportLimits, RawSheet, RawWorkbook, WorkbookRejected, read_workbook
 from mlps.rules.catalogue import Item, Taxonomy
 from mlps.rules.domain import ItemResult, Result, Risk
+from mlps.rules.item_ids import (
+    LEGACY_BIGDATA,
+    LEGACY_RETIRED_WHY,
+    LEGACY_RETIRED_WHY_ZH,
+    PRINTED_BIGDATA,
+    display_id,
+    read_bigdata_id,
+)
 from mlps.rules.item_mapping import ALIAS, EXACT, LEVEL_NAME, ItemIndex, decide_by_text, main_category
 
 ITEM_ID = _ID = re.compile(r"(?<![A-Z0-9-])(BDS-L[1-4]-[A-Z]{3}-\d{2}|L[1-4]-[A-Z]{3}[1-5]-\d{2})(?![0-9])")
@@ -270,8 +278,8 @@ class _Context:
     def describe(self, item: Item) -> Both:
         cat = self.taxonomy.categories[item.category]
         scope = "" if item.scope == "general" else self.taxonomy.scopes[item.scope]
-        zh = f"{cat['zh']} {item.control_point_zh} {item.letter}) [{item.id}]"
-        en = f"{cat['en']} {item.control_point_en} {item.letter}) [{item.id}]"
+        zh = f"{cat['zh']} {item.control_point_zh} {item.letter}) [{display_id(item.id, 'zh', self.taxonomy)}]"
+        en = f"{cat['en']} {item.control_point_en} {item.letter}) [{display_id(item.id, 'en', self.taxonomy)}]"
         if scope:
             zh, en = f"{scope['zh']} {zh}", f"{scope['en']} {en}"
         return Both(zh, en)
@@ -282,7 +290,8 @@ class _Context:
     def short(self, item: Item) -> Both:
         """'网络架构 c) [L3-CNS2-03]'."""
         return Both(
-            f"{item.control_point_zh} {item.letter}) [{item.id}]", f"{item.control_point_en} {item.letter}) [{item.id}]"
+            f"{item.control_point_zh} {item.letter}) [{display_id(item.id, 'zh', self.taxonomy)}]",
+            f"{item.control_point_en} {item.letter}) [{display_id(item.id, 'en', self.taxonomy)}]",
         )
 
 
@@ -636,15 +645,29 @@ class _SheetReader:
         known = self.ctx.known_objects
         return known.get(norm(name), name) if known else name
 
-    def _by_id(self, row: _Row, text: str, col: str) -> bool | None:
-        """True: matched by id; False: an id that is not in the selection (left out); None: no id in text."""
-        m = _ID.search(unicodedata.normalize("NFKC", text).upper())
-        if not m:
-            return None
-        item = self.ctx.index.by_id.get(m.group(1))
+    def _by_id(self, row: _Row, text: str, col: str, category: Any = None) -> bool | None:
+        """True: matched by id; False: an id that is not in the selection (left out); None: no id in text.
+        Big data as agencies write it, `安全计算环境 BDS-L3-05` (or the printed unit with the row's category
+        column), and the catalogue's old `BD-…` ids (mlps.rules.item_ids) name their item too."""
+        code = self.ctx.categories.get(norm(category)) if not _blank(category) else None
+        found = read_bigdata_id(text, code, self.ctx.taxonomy)
+        if found is None:
+            printed = PRINTED_BIGDATA.search(unicodedata.normalize("NFKC", text).upper())
+            if printed:
+                self._leave_out("bigdata_no_category", row.number, col, value=printed.group(0))
+                return False
+            m = _ID.search(unicodedata.normalize("NFKC", text).upper())
+            if not m:
+                return None
+            found = m.group(1)
+        if found in LEGACY_BIGDATA and LEGACY_BIGDATA[found] is None:
+            why = Both(LEGACY_RETIRED_WHY_ZH.get(found, "—"), LEGACY_RETIRED_WHY.get(found, "—"))
+            self._leave_out("retired_id", row.number, col, value=found, why=why)
+            return False
+        item = self.ctx.index.by_id.get(found)
         if item is None:
             self._leave_out(
-                "unknown_id", row.number, col, value=m.group(1), level=self.ctx.level,
+                "unknown_id", row.number, col, value=found, level=self.ctx.level,
                 extensions=self.ctx.extensions_text(),
             )  # fmt: skip
             return False
@@ -659,7 +682,7 @@ class _SheetReader:
         # 1. an item id, in the id column or written in the item text
         id_text = _text(cell("id")).strip()
         if id_text:
-            found = self._by_id(row, id_text, "id")
+            found = self._by_id(row, id_text, "id", category)
             if found is not None:
                 return found
             if not texts and _blank(cp_cell):  # an id column with no id in it and nothing else to go by
@@ -670,7 +693,7 @@ class _SheetReader:
                 return False
         for text in texts:
             if not _blank(text):
-                found = self._by_id(row, _text(text), "item")
+                found = self._by_id(row, _text(text), "item", category)
                 if found is not None:
                     return found
                 clause = ctx.by_clause.get(norm(_text(text)))

@@ -39,6 +39,7 @@ from mlps.adapters.reports.missing import MissingField, check, missing
 from mlps.adapters.reports.texts import level_label, tx, word
 from mlps.rules.catalogue import CatalogueError, Item, load_taxonomy
 from mlps.rules.domain import AssessmentKind, Organisation, Result, Risk, System
+from mlps.rules.item_ids import display_id
 from mlps.rules.rulefiles import controls_dir
 from mlps.rules.soa_apply import ApplicabilityRow
 
@@ -481,7 +482,7 @@ def problem_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
     for r in ordered:
         rows.append(
             [
-                p(esc(r.item_id), small),
+                p(esc(display_id(r.item_id, lang)), small),
                 p(esc(_cp(r.control_point_zh, r.control_point_en, lang)), small),
                 p(esc(_cp(r.requirement_zh, r.requirement_en, lang)), small),
                 p(esc(word("results", r.result, lang)), small),
@@ -505,7 +506,7 @@ def remediation_section(data: AssessmentReportData, lang: str) -> list[Flowable]
         rows.append(
             [
                 p(or_empty(r.task, lang), st.cell),
-                p(esc(sep.join(r.items)) or "—", st.cell_small),
+                p(esc(sep.join(display_id(i, lang) for i in r.items)) or "—", st.cell_small),
                 p(or_empty(r.owner, lang), st.cell),
                 p(or_empty(fmt_date(r.due), lang), st.cell),
                 p(esc(word("remediation_status", r.status, lang)), st.cell),
@@ -521,7 +522,7 @@ def applicability_section(data: AssessmentReportData, lang: str) -> list[Flowabl
     for r in data.applicability:
         rows.append(
             [
-                r.item_id,
+                display_id(r.item_id, lang),
                 _cp(r.control_point_zh, r.control_point_en, lang),
                 tx("common", "answer_yes" if r.applicable else "answer_no", lang),
                 p(esc(r.reason) or ("" if r.applicable else tx("common", "empty", lang)), st.cell),
@@ -540,7 +541,7 @@ def item_results_section(data: AssessmentReportData, lang: str) -> list[Flowable
         record = long.cell(r.record, f"[{esc(r.assessed_object)}] " if r.assessed_object else "")
         rows.append(
             [
-                p(esc(r.item_id), small),
+                p(esc(display_id(r.item_id, lang)), small),
                 p(esc(_cp(r.control_point_zh, r.control_point_en, lang)), small),
                 p(esc(_cp(r.requirement_zh, r.requirement_en, lang)), small),
                 p(esc(word("results", r.result, lang)), small),

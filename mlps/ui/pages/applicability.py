@@ -36,6 +36,7 @@ from mlps.rules.applicability import (
     statement_of_applicability,
 )
 from mlps.rules.domain import Risk, System
+from mlps.rules.item_ids import display_id
 from mlps.ui.common import catalogue, lang, lang_key, remember, tr
 from mlps.ui.context import in_view, ws
 from mlps.ui.high_risk_panel import conditions_form
@@ -369,7 +370,14 @@ def _statement(system: System, stored: Stored, statement: Statement) -> None:
             not text
             or any(
                 text in s.lower()
-                for s in (r.item_id, r.control_point_zh, r.control_point_en, r.requirement_zh, r.requirement_en)
+                for s in (
+                    r.item_id,
+                    display_id(r.item_id, lg),
+                    r.control_point_zh,
+                    r.control_point_en,
+                    r.requirement_zh,
+                    r.requirement_en,
+                )
             )
             or text in r.reason(lg).lower()
         )
@@ -381,7 +389,7 @@ def _statement(system: System, stored: Stored, statement: Statement) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                tr("col.id"): [r.item_id for r in shown],
+                tr("col.id"): [display_id(r.item_id, lg) for r in shown],
                 tr("applicability.col_status"): [STATUS_WORDS[r.status][lg] for r in shown],
                 tr("applicability.col_overridden"): ["✎" if r.overridden else "" for r in shown],
                 tr("col.control_point"): [
@@ -442,7 +450,7 @@ def _override_form(system: System, stored: Stored, statement: Statement, good: l
             tr("applicability.override_item"),
             ids,
             format_func=lambda i: (
-                f"{i} · {by_id[i].control_point_zh if lg == 'zh' else by_id[i].control_point_en} "
+                f"{display_id(i, lg)} · {by_id[i].control_point_zh if lg == 'zh' else by_id[i].control_point_en} "
                 f"{by_id[i].letter}) · {STATUS_WORDS[by_id[i].status][lg]}"
             ),
             key=f"{k}_item",
@@ -475,11 +483,11 @@ def _override_form(system: System, stored: Stored, statement: Statement, good: l
         st.error(tr("applicability.override_invalid", error=one_line(exc)))
         return
     if any(o.item_id == item_id for o in stored.overrides):
-        st.toast(tr("applicability.override_replaces", id=item_id))
+        st.toast(tr("applicability.override_replaces", id=display_id(item_id, lg)))
     kept = [o for o in stored.overrides if o.item_id != item_id]
     if _write(system.id, stored.profile, [*kept, new]):
         st.session_state[f"ap_ov_v_{system.id}"] = v + 1
-        st.toast(tr("applicability.override_saved", id=item_id))
+        st.toast(tr("applicability.override_saved", id=display_id(item_id, lg)))
         st.rerun()
 
 
@@ -498,7 +506,7 @@ def _override_list(
         c1.markdown(
             tr(
                 "applicability.override_line",
-                id=o.item_id,
+                id=display_id(o.item_id, lg),
                 cp=f"{row.control_point_zh if lg == 'zh' else row.control_point_en} {row.letter})",
                 rule=STATUS_WORDS[row.rule_status or row.status][lg],
                 status=STATUS_WORDS[o.status][lg],
@@ -513,7 +521,7 @@ def _override_list(
         c1.warning(
             tr(
                 "applicability.override_stale_line",
-                id=o.item_id,
+                id=display_id(o.item_id, lg),
                 status=STATUS_WORDS[o.status][lg],
                 reason=one_line(o.reason),
             )
@@ -523,7 +531,7 @@ def _override_list(
         if c2.button(tr("applicability.override_remove"), key=f"ap_rm_{system.id}_{o.item_id}", disabled=not editable):
             remove = o.item_id
     if remove is not None and _write(system.id, stored.profile, [o for o in stored.overrides if o.item_id != remove]):
-        st.toast(tr("applicability.override_removed", id=remove))
+        st.toast(tr("applicability.override_removed", id=display_id(remove, lg)))
         st.rerun()
 
 

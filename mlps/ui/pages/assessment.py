@@ -15,6 +15,7 @@ from mlps.i18n import t
 from mlps.rules.catalogue import Item
 from mlps.rules.domain import Assessment, ItemResult, Result, Risk
 from mlps.rules.errors import ConflictError, UploadRejected
+from mlps.rules.item_ids import display_id
 from mlps.rules.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 from mlps.services.agency_import import object_descriptions
 from mlps.ui.collector_panel import collector_panel
@@ -157,11 +158,12 @@ def _filters(frame: pd.DataFrame, assessment_id: int) -> pd.DataFrame:
 
 def _display(shown: pd.DataFrame, lg: str) -> pd.DataFrame:
     """The worklist as shown: grouped by category and control point (catalogue order), one row per item."""
-    categories = catalogue().taxonomy.categories
+    categories_tax = catalogue().taxonomy
+    categories = categories_tax.categories
     return pd.DataFrame(
         {
             tr("col.category"): [categories[c][lg] for c in shown["category"]],
-            tr("col.id"): shown["id"],
+            tr("col.id"): [display_id(i, lg, categories_tax) for i in shown["id"]],
             tr("col.control_point"): shown["control_point"] + " " + shown["letter"] + ")",
             tr("col.requirement"): shown["requirement"],
             tr("as.result"): [_result_label(v, lg) for v in shown["result"]],
@@ -207,7 +209,7 @@ def _item_panel(item: Item, current: ItemResult | None, assessment_id: int, obj:
     seen_version, shown = st.session_state[seen_key]
     base = f"as_{assessment_id}_{item.id}_{obj}_{seen_version}"
     with st.container(border=True):
-        st.markdown(f"**{item.id}** · {item.control_point_name(lg)} {item.letter}) · "
+        st.markdown(f"**{display_id(item.id, lg, cat.taxonomy)}** · {item.control_point_name(lg)} {item.letter}) · "
                     f"{cat.taxonomy.tier_names[item.tier][lg]}")  # fmt: skip
         st.text(item.requirement(lg))
         with st.expander(tr("req.evidence")):
@@ -280,7 +282,7 @@ def _save(assessment_id: int, item_id: str, obj: str, version: int, values: dict
         st.rerun()
     st.session_state.pop("as_conflict", None)
     st.session_state[seen_key] = (saved.version, saved)
-    st.toast(tr("as.saved", id=item_id))
+    st.toast(tr("as.saved", id=display_id(item_id, lang())))
     st.rerun()
 
 

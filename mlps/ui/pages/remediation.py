@@ -20,6 +20,7 @@ from mlps.rules.domain import Assessment, Risk
 from mlps.rules.errors import ConflictError
 from mlps.rules.hazards import tally
 from mlps.rules.high_risk import conditions_from_stored
+from mlps.rules.item_ids import display_id, display_ids
 from mlps.rules.remediation import (
     Grouping,
     RemediationError,
@@ -174,7 +175,7 @@ def _task_editor(task: RemediationTask, assessment_id: int, results) -> None:
     base = f"rem_{task.id}_{seen_version}"
     with st.container(border=True):
         st.markdown(f"**#{task.priority} {one_line(task.title(lg))}**")
-        st.caption(tr("remediation.covers", items=", ".join(task.item_ids)))
+        st.caption(tr("remediation.covers", items=display_ids(task.item_ids, lg)))
         if task.case_ids:
             st.caption(tr("remediation.cases", cases=", ".join(task.case_ids)))
         st.caption(tr("remediation.points", points=f"{task.points:.2f}"))
@@ -260,7 +261,8 @@ def _closing_offer(task: RemediationTask, assessment_id: int, results) -> None:
             ws().save_result(assessment_id, r.item_id, expected_version=r.version, assessed_object=r.assessed_object,
                              result="conform", risk=None, record=record)  # fmt: skip
         except ConflictError as exc:
-            st.error(tr("remediation.result_conflict", item=r.item_id, who=exc.changed_by, when=_when(exc.changed_at)))
+            st.error(tr("remediation.result_conflict", item=display_id(r.item_id, lg), who=exc.changed_by,
+                        when=_when(exc.changed_at)))  # fmt: skip
             return
         done += 1
     st.toast(tr("remediation.results_updated", n=done))

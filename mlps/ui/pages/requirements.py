@@ -7,13 +7,14 @@ import streamlit as st
 
 from mlps.i18n import pick, t
 from mlps.rules.catalogue import CatalogueError, Item, counts_by_category, level_change, search_items
+from mlps.rules.item_ids import display_id
 from mlps.ui.common import catalogue, lang, lang_key, remember, tr
 
 
 def _item_table(items: list[Item], tax, lg: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            tr("col.id"): [i.id for i in items],
+            tr("col.id"): [display_id(i.id, lg, tax) for i in items],
             tr("col.category"): [
                 pick(tax.categories[i.category]["zh"], tax.categories[i.category]["en"], lg) for i in items
             ],
@@ -34,14 +35,14 @@ def _item_table(items: list[Item], tax, lg: str) -> pd.DataFrame:
 
 def _detail(item: Item, tax, lg: str) -> None:
     with st.container(border=True):
-        st.markdown(f"**{item.id}** · {item.control_point_name(lg)} {item.letter})")
+        st.markdown(f"**{display_id(item.id, lg, tax)}** · {item.control_point_name(lg)} {item.letter})")
         st.text(item.requirement(lg))
         st.caption(tr("req.evidence"))
         st.text(item.evidence(lg))
         methods = ", ".join(tax.methods[m][lg] for m in item.methods)
         st.caption(f"{tr('req.methods')}: {methods} · {tr('req.clause')}: GB/T 22239-2019 {item.clause}")
         if item.prev:
-            st.caption(tr("req.prev", level=item.level - 1, id=item.prev))
+            st.caption(tr("req.prev", level=item.level - 1, id=display_id(item.prev, lg, tax)))
         elif item.level > 1:
             st.caption(tr("req.new_at", level=item.level))
         if item.note:

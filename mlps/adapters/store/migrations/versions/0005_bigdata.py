@@ -4,8 +4,8 @@ The big-data extension used ids of our own (`BD-L3-CES-08`). It now follows GB/T
 GB/T 28448-2019 Annex B: the stored id carries the printed unit and its category, `BDS-L{level}-{CAT}-{NN}`
 (agencies write the category with `BDS-L3-05`). This data migration renames every stored reference to an old id
 — results (with their evidence text; attachments hang off the result row and follow it), remediation tasks
-(item list, key, control point) and the statement-of-applicability overrides kept with a system — through the
-mapping table below, and writes one audit event per renamed or retired result.
+(item list, key, control point) and the statement-of-applicability overrides kept with a system — through the frozen
+mapping table `mlps.rules.item_ids.LEGACY_BIGDATA`, and writes one audit event per renamed or retired result.
 
 Old ids with no successor (the item was not in the standard: BD-L1-PES-01, BD-L3-CMS-03, BD-L4-CMS-03,
 BD-L4-CES-15) are kept as they were, never deleted: the rows stay in the database and in the audit trail, the
@@ -25,6 +25,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from alembic import op
 
+from mlps.rules.item_ids import LEGACY_BIGDATA, LEGACY_RETIRED_WHY
+
 revision = "0005_bigdata"
 down_revision = "0007_hazards"
 branch_labels = None
@@ -34,44 +36,9 @@ log = logging.getLogger("alembic.runtime.migration")
 ACTOR = "system (migration 0005_bigdata)"
 
 
-def _same(level: int, cat: str, n: int) -> tuple[str, str]:
-    return f"BD-L{level}-{cat}-{n:02d}", f"BDS-L{level}-{cat}-{n:02d}"
-
-
-def _mapping() -> dict[str, str | None]:
-    """Old id -> new id, or None when the old item has no successor. Frozen: it describes the catalogue as it
-    was before this revision and as it is after it."""
-    m: dict[str, str | None] = {}
-    # level 1: Annex H.2 has CNS, CES and CMS; the old PES item has no level-1 counterpart
-    m["BD-L1-PES-01"] = None
-    m.update([_same(1, "CNS", 1), _same(1, "CES", 1)])
-    # level 2: the old items were already one for one with H.3 and in its order
-    m.update([_same(2, "PES", 1), _same(2, "CNS", 1), _same(2, "CMS", 1), _same(2, "CMS", 2), _same(2, "MMS", 1)])
-    m.update(_same(2, "CES", n) for n in range(1, 8))
-    for level in (3, 4):
-        m.update([_same(level, "PES", 1), _same(level, "CNS", 1), _same(level, "CNS", 2)])
-        m.update([_same(level, "CMS", 1), _same(level, "CMS", 2)])
-        m.update(_same(level, "MMS", n) for n in range(1, 5))
-        m[f"BD-L{level}-CMS-03"] = None  # supplier compliance: not in Annex H (its c) binds data recipients)
-        # CES: a–g kept their places; the interface access-control item (old 08) is k) = 11 in the standard,
-        # so old 09–11 (h–j) move up one place; l–n (12–14) stay
-        for n in (1, 2, 3, 4, 5, 6, 7, 12, 13, 14):
-            m.update([_same(level, "CES", n)])
-        m[f"BD-L{level}-CES-08"] = f"BDS-L{level}-CES-11"
-        m[f"BD-L{level}-CES-09"] = f"BDS-L{level}-CES-08"
-        m[f"BD-L{level}-CES-10"] = f"BDS-L{level}-CES-09"
-        m[f"BD-L{level}-CES-11"] = f"BDS-L{level}-CES-10"
-    m["BD-L4-CES-15"] = None  # residual data: not in Annex H (its level-4 o) is life-cycle handling by class)
-    return m
-
-
-MAPPING = _mapping()
-RETIRED_WHY = {
-    "BD-L1-PES-01": "GB/T 22239-2019 H.2 has no physical-environment measure at level 1",
-    "BD-L3-CMS-03": "not in GB/T 22239-2019 H.4.4 (its item c) binds recipients of shared data, BDS-L3-CMS-03)",
-    "BD-L4-CMS-03": "not in GB/T 22239-2019 H.5.4 (its item c) binds recipients of shared data, BDS-L4-CMS-03)",
-    "BD-L4-CES-15": "not in GB/T 22239-2019 H.5.3 (its item o) is life-cycle handling by class, BDS-L4-CES-15)",
-}
+# The mapping table lives with the id rules (frozen there) so that the Excel import reads old files the same way.
+MAPPING = LEGACY_BIGDATA
+RETIRED_WHY = LEGACY_RETIRED_WHY
 CP_KEY = {cat: f"annex_h_{cat.lower()}" for cat in ("PES", "CNS", "CES", "CMS", "MMS")}
 CP_NAME = ("大数据可参考安全控制措施", "Big-data reference measures")
 
