@@ -10,12 +10,14 @@ import openpyxl
 import pytest
 
 from mlps.adapters.exchange import ExportMeta, export_xlsx, plan_import
+from mlps.adapters.reports import build_assessment_report
 from mlps.adapters.reports.assessment_report import ProblemRow, RemediationRow
 from mlps.rules.catalogue import load_catalogue
 from mlps.rules.domain import ItemResult, Result, Risk
 from mlps.rules.item_ids import LEGACY_BIGDATA, display_id, display_ids, read_bigdata_id
 from mlps.rules.worklist import filter_worklist, worklist
 from tests.data.xlsx import workbook
+from tests.unit.test_reports_pdfs import all_text, assessment
 
 CATALOGUE = load_catalogue()
 TAX = CATALOGUE.taxonomy
@@ -117,11 +119,7 @@ def test_an_agency_workbook_with_printed_units_and_category_column_or_old_ids_ma
     assert "安全计算环境 BDS-L3-02" in alone_out.suggestion("zh")
 
 
-def test_the_assessment_report_prints_the_agencys_form(tmp_path):
-    from tests.unit.test_reports_pdfs import all_text, assessment
-
-    from mlps.adapters.reports import build_assessment_report
-
+def test_the_assessment_report_prints_the_agencys_form():
     problem = ProblemRow("BDS-L3-CES-05", "大数据可参考安全控制措施", "Big-data reference measures",
                          "静态脱敏", "Static masking", Result.PARTIAL, "导出接口未脱敏", Risk.MEDIUM)  # fmt: skip
     data = assessment(
