@@ -200,6 +200,23 @@ class RemediationTask(TaskDraft):
         }
 
 
+PROBLEM_LIST = "problem_list"  # TaskDraft.origin of a task imported from last year's report
+RETEST = ("verified", "failed", "not_retested")
+
+
+def retest_outcome(item_ids: Iterable[str], results: Mapping[str, Result]) -> str:
+    """What this year's assessment says about a problem of last year's report, from the task's items' results
+    (one per item, the worst over the assessed objects): "verified" when every item is assessed and conforms or
+    is not applicable, "failed" when any is still partial or nonconform, "not_retested" otherwise (an item not
+    assessed yet, or the task names none)."""
+    found = [Result(results.get(i, Result.NOT_ASSESSED)) for i in item_ids]
+    if any(r in (Result.PARTIAL, Result.NONCONFORM) for r in found):
+        return "failed"
+    if found and all(r in (Result.CONFORM, Result.NA) for r in found):
+        return "verified"
+    return "not_retested"
+
+
 def check_task_update(status: TaskStatus | str, reason: str = "", *, where: str = "task") -> TaskStatus:
     """The status, checked: one of the four, and accepted_risk only with a reason. Raises RemediationError."""
     try:

@@ -51,6 +51,7 @@ from mlps.adapters.reports import (
     missing_filing_fields,
     missing_grading_report_fields,
 )
+from mlps.adapters.reports.assessment_report import LastYearRow
 from mlps.adapters.reports.missing import missing
 from mlps.adapters.store import repository as repo
 from mlps.rules.catalogue import Catalogue, Item
@@ -59,6 +60,7 @@ from mlps.rules.filing_details import ATTACHMENTS, AUTHORITY_ATTACHMENT, FILING_
 from mlps.rules.hazards import Hazard, load_hazard_triggers, tally
 from mlps.rules.high_risk import conditions_of
 from mlps.rules.item_ids import display_ids
+from mlps.rules.remediation import PROBLEM_LIST, retest_outcome
 from mlps.rules.results import results_frame
 from mlps.rules.risks import RiskDecision, apply_decisions
 from mlps.rules.scoring import ScoreResult, score_assessment
@@ -389,6 +391,29 @@ def remediation_rows(tasks: Sequence[Any], lang: str = "zh") -> list[Remediation
     return rows
 
 
+def last_year_rows(tasks: Sequence[Any], results: dict[str, Result]) -> list[LastYearRow]:
+    """Appendix 3 from the tasks imported from last year's problem list (origin PROBLEM_LIST, in plan order):
+    the problem, its items and hazard codes, the task's status, what was done (its closing evidence) and what
+    this year's results say (`results`: one result per item, mlps.rules.remediation.retest_outcome)."""
+    rows = []
+    for t in tasks:
+        if getattr(t, "origin", "") != PROBLEM_LIST:
+            continue
+        status = str(getattr(t.status, "value", t.status))
+        rows.append(
+            LastYearRow(
+                ref=t.origin_ref,
+                problem=t.title_zh,
+                items=tuple(t.item_ids),
+                hazards=tuple(t.hazard_codes),
+                status=REMEDIATION_STATUS.get(status, status),
+                done=t.closing_evidence,
+                retest=retest_outcome(t.item_ids, results),
+            )
+        )
+    return rows
+
+
 def assessment_report_data(
     inputs: AssessmentInputs,
     lang: str = "zh",
@@ -471,6 +496,7 @@ def assessment_report_data(
         coverage_applicable=cov.total - cov.not_applicable,
         problems=problems,
         remediation=remediation_rows(inputs.tasks, lang),
+        last_year=last_year_rows(inputs.tasks, {i.id: _item_result(per_item[i.id]) for i in items}),
         applicability=na_rows,
         item_results=item_rows,
         result_counts=counts,

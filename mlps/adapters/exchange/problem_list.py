@@ -39,13 +39,13 @@ from mlps.rules.catalogue import Item, Taxonomy
 from mlps.rules.domain import Risk
 from mlps.rules.item_ids import display_id, read_bigdata_id
 from mlps.rules.item_mapping import ItemIndex, decide_by_text
-from mlps.rules.remediation import TaskDraft
+from mlps.rules.remediation import PROBLEM_LIST, TaskDraft
 
 _TRIGGER = re.compile(r"(?<![A-Za-z0-9])A\s*[-－—_]?\s*(\d{1,2})(?!\d)")
 _LETTER = re.compile(r"^(?P<cp>[^()]{0,40}?)[\s\-_:、,/]*\(?\s*(?P<letter>[a-zA-Z])\s*[).、]")
 _RISK_ORDER = {Risk.HIGH: 3, Risk.MEDIUM: 2, Risk.LOW: 1}
 DOCX_MAIN = "word/document.xml"
-ORIGIN = "problem_list"
+ORIGIN = PROBLEM_LIST
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,20 @@ class RemediationRow:
 
 
 @dataclass
+class LastYearRow:
+    """One problem of last year's report and what became of it (appendix 3): the remediation task imported from
+    that report, its status, what was done, and whether this year's results verify it."""
+
+    ref: str  # where in last year's report: "安全问题汇总#3"
+    problem: str
+    items: tuple[str, ...] = ()
+    hazards: tuple[str, ...] = ()  # major risk hazard trigger codes the report gave it
+    status: str = "open"  # the report's remediation_status word
+    done: str = ""  # what was done (the task's closing evidence)
+    retest: str = "not_retested"  # verified | failed | not_retested (mlps.rules.remediation.retest_outcome)
+
+
+@dataclass
 class ItemResultRow:
     """One item's result and record for the item-results appendix."""
 
@@ -224,6 +238,7 @@ class AssessmentReportData:
     hazard_count_zh: str = ""  # 2025, Q22: `N（M个已整改）`
     hazard_count_en: str = ""
     hazards: list[HazardLine] = field(default_factory=list)
+    last_year: list[LastYearRow] = field(default_factory=list)  # last year's problems and their remediation
 
 
 def missing_assessment_report_fields(data: AssessmentReportData) -> list[MissingField]:
@@ -552,6 +567,33 @@ def item_results_section(data: AssessmentReportData, lang: str) -> list[Flowable
             *long.flowables(small)]  # fmt: skip
 
 
+def last_year_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
+    """Appendix 3: last year's problems (imported from that report as remediation tasks), what was done about
+    each and whether this year's results verify it."""
+    st = styles()
+    small = st.cell_small
+    heads = ("col_ly_ref", "col_ly_problem", "col_task_items", "col_status", "col_ly_done", "col_ly_retest")
+    rows: list[list] = [[tx("assessment", k, lang) for k in heads]]
+    sep = "、" if lang == "zh" else ", "
+    for r in data.last_year:
+        items = sep.join(display_id(i, lang) for i in r.items)
+        if r.hazards:
+            codes = f"{tx('assessment', 'hz_title', lang)} {sep.join(r.hazards)}"
+            items = (f"{items}（{codes}）" if lang == "zh" else f"{items} ({codes})") if items else codes
+        rows.append(
+            [
+                p(esc(r.ref) or "—", small),
+                p(or_empty(r.problem, lang), small),
+                p(esc(items) or "—", small),
+                p(esc(word("remediation_status", r.status, lang)), small),
+                p(or_empty(r.done, lang), small),
+                p(esc(word("retest", r.retest, lang)), small),
+            ]
+        )
+    return [page_break(), p(tx("assessment", "s8", lang), st.h1), p(tx("assessment", "last_year_note", lang)),
+            table(rows, (0.9, 2.2, 1.3, 0.8, 2.2, 1.1))]  # fmt: skip
+
+
 def assessment_report_story(data: AssessmentReportData, lang: str) -> list[Flowable]:
     story = [
         *cover(data, lang),
@@ -565,6 +607,8 @@ def assessment_report_story(data: AssessmentReportData, lang: str) -> list[Flowa
         story += applicability_section(data, lang)
     if data.item_results:
         story += item_results_section(data, lang)
+    if data.last_year:
+        story += last_year_section(data, lang)
     return story
 
 
