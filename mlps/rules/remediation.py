@@ -217,6 +217,28 @@ def retest_outcome(item_ids: Iterable[str], results: Mapping[str, Result]) -> st
     return "not_retested"
 
 
+def hazards_from_problem_list(drafts: Sequence[TaskDraft], found_on: date) -> list[Hazard]:
+    """The major risk hazards an imported report names, as hazard records to review: one per trigger code given
+    to the tasks imported from its problem list (mlps.rules.hazards.Hazard), with the tasks' items, a judgement
+    that says where the report lists it, and `found_on` (the day of the import: the hazard stands until it is
+    remediated and verified in this assessment). Codes in order; tasks without codes give none."""
+    by_code: dict[str, list[TaskDraft]] = {}
+    for d in drafts:
+        if d.origin != PROBLEM_LIST:
+            continue
+        for code in d.hazard_codes:
+            by_code.setdefault(code, []).append(d)
+    out = []
+    for code in sorted(by_code):
+        members = by_code[code]
+        items = tuple(dict.fromkeys(i for d in members for i in d.item_ids))
+        refs = "；".join(d.origin_ref for d in members if d.origin_ref)
+        what = "；".join(d.title_zh for d in members)
+        judgement = f"上次测评报告列为重大风险隐患（{refs or '未注明位置'}）：{what}"
+        out.append(Hazard(code=code, item_ids=items, judgement=judgement[:2000], found_on=found_on))
+    return out
+
+
 def check_task_update(status: TaskStatus | str, reason: str = "", *, where: str = "task") -> TaskStatus:
     """The status, checked: one of the four, and accepted_risk only with a reason. Raises RemediationError."""
     try:

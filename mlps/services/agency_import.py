@@ -13,17 +13,22 @@ Access is checked here (assessor to write, viewer to read), never in the page.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 import pandas as pd
 
 from mlps.adapters.exchange import ImportLimits, ImportPlan, plan_import
 from mlps.adapters.exchange.problem_list import BacklogPlan, plan_backlog
-from mlps.adapters.exchange.vocabulary import issue
+from mlps.adapters.exchange.vocabulary import Both, issue
+from mlps.adapters.store import hazards as hazard_store
 from mlps.adapters.store import objects as object_store
+from mlps.adapters.store import remediation as remediation_store
 from mlps.adapters.store import repository as repo
 from mlps.adapters.store.unit import one_transaction
 from mlps.rules.auth import Role
 from mlps.rules.catalogue import Catalogue
+from mlps.rules.hazards import HazardError, check_hazard
+from mlps.rules.remediation import hazards_from_problem_list
 from mlps.rules.worklist import assessed_objects
 from mlps.services.workspace import Workspace
 
@@ -109,11 +114,43 @@ def plan_backlog_import(ws: Workspace, catalogue: Catalogue, assessment_id: int,
                   existing=twin.title_zh[:40])  # fmt: skip
         )
     plan.drafts = [replace(d, priority=n) for n, d in enumerate(keep, start=1)]
+    _propose_hazards(ws, plan, _assessment, items)
     return plan
 
 
+NOT_RECORDABLE_ZH = "编码未知，或本次测评的等级和扩展要求中没有与之相关的测评项"
+
+
+def _propose_hazards(ws: Workspace, plan: BacklogPlan, assessment, items) -> None:
+    """The report's major risk hazards (trigger codes on its problems) become hazard records to review with the
+    tasks; a code already recorded for this assessment, unknown, or with no item at its level is left out."""
+    recorded = {h.code for h in ws.hazards(assessment.id)}
+    ids = [i.id for i in items]
+    for hazard in hazards_from_problem_list(plan.drafts, date.today()):
+        if hazard.code in recorded:
+            plan.left_out.append(issue("problem_hazard_recorded", trigger=hazard.code))
+            continue
+        try:
+            check_hazard(hazard, assessment.level, assessment.extensions, ids)
+        except HazardError as exc:
+            why = Both(NOT_RECORDABLE_ZH, str(exc))
+            plan.left_out.append(issue("problem_hazard_not_recordable", trigger=hazard.code, why=why))
+            continue
+        plan.hazards.append(hazard)
+
+
 def confirm_backlog(ws: Workspace, assessment_id: int, plan: BacklogPlan) -> list:
-    """Store the reviewed drafts as open remediation tasks, all or nothing."""
+    """Store the reviewed drafts as open remediation tasks and the plan's major risk hazards as hazard records,
+    in one transaction: all or nothing (a hazard recorded meanwhile by someone else refuses the whole import
+    with HazardError)."""
     if not plan.ok:
         raise ValueError("the problem list has errors; nothing can be imported")
-    return ws.create_remediation_tasks(assessment_id, plan.drafts)
+    if not plan.hazards:
+        return ws.create_remediation_tasks(assessment_id, plan.drafts)
+    ws._need("assessment", assessment_id, Role.ASSESSOR, "plan remediation")
+    ws._need("assessment", assessment_id, Role.ASSESSOR, "record major risk hazards")
+    with one_transaction(ws._sm) as sm:
+        tasks = remediation_store.create_tasks(sm, assessment_id, plan.drafts, ws.user)
+        for hazard in plan.hazards:
+            hazard_store.add_hazard(sm, assessment_id, hazard, ws.user)
+    return tasks

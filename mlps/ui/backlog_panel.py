@@ -8,6 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from mlps.rules.hazards import HazardError, load_hazard_triggers
 from mlps.rules.item_ids import display_ids
 from mlps.services import agency_import as agency
 from mlps.ui.common import catalogue, lang, tr
@@ -30,6 +31,15 @@ def _review(plan, lg: str) -> None:
         ]),
         hide_index=True,
     )  # fmt: skip
+    if plan.hazards:
+        table = load_hazard_triggers()
+        st.markdown(f"**{tr('bk.hazards', n=len(plan.hazards))}**")
+        st.dataframe(
+            pd.DataFrame([{tr("bk.col_code"): f"{h.code} {table.get(h.code).title(lg)}",
+                           tr("bk.col_items"): display_ids(h.item_ids, lg), tr("bk.col_judgement"): h.judgement}
+                          for h in plan.hazards]),
+            hide_index=True,
+        )  # fmt: skip
     if plan.decisions:
         st.markdown(f"**{tr('bk.decisions', n=len(plan.decisions))}**")
         st.dataframe(
@@ -72,7 +82,12 @@ def backlog_panel(assessment) -> None:
             st.info(tr("bk.nothing"))
             return
         if st.button(tr("bk.confirm", n=len(plan.drafts)), type="primary", key=f"bk_confirm_{assessment.id}"):
-            created = agency.confirm_backlog(ws(), assessment.id, plan)
+            try:
+                created = agency.confirm_backlog(ws(), assessment.id, plan)
+            except HazardError as exc:  # a hazard recorded meanwhile: nothing landed
+                st.session_state.pop(key, None)
+                st.error(tr("bk.hazard_refused", error=one_line(exc)))
+                return
             st.session_state[f"bk_nonce_{assessment.id}"] = nonce + 1
             st.session_state.pop(key, None)
             st.toast(tr("bk.imported", n=len(created)))

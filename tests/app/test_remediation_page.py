@@ -182,12 +182,18 @@ def test_last_years_problem_list_becomes_tasks_after_review(demo_store):
     assert tasks["重大风险隐患触发项"].tolist() == ["A-18", "", "", "A-26"]
     left_out = next(d.value for d in at.dataframe if "建议" in d.value.columns)
     assert left_out.iloc[0]["说明"] == "第 2 级没有控制点“集中管控”，这一行不导入。"
+    hazards = next(d.value for d in at.dataframe if "判定依据" in d.value.columns)
+    assert [c.split()[0] for c in hazards["触发项"]] == ["A-18", "A-26"]
+    assert any("2 项重大风险隐患将与整改任务一起记录到本次测评" in m.value for m in at.markdown)
     assert rem.list_tasks(demo_store, assessment.id) == before  # nothing before confirmation
+    hazards_before = [h.code for h in hz.list_hazards(demo_store, assessment.id)]
     button(at, "确认导入 4 个整改任务").click().run()
     assert not at.exception
     after = rem.list_tasks(demo_store, assessment.id)
     imported = [t for t in after if t.origin == "problem_list"]
     assert len(imported) == 4 and {c for t in imported for c in t.hazard_codes} == {"A-18", "A-26"}
+    recorded = [h.code for h in hz.list_hazards(demo_store, assessment.id)]
+    assert sorted(recorded) == sorted([*hazards_before, "A-18", "A-26"])
 
 
 def test_tasks_cite_the_2025_guideline_case_the_system_profile_allows(demo_store):

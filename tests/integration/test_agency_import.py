@@ -4,6 +4,8 @@ them in the same transaction; a failure midway leaves nothing behind."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import event
 
@@ -159,3 +161,39 @@ def test_next_years_report_shows_last_years_problems_with_what_was_done_and_this
     assert "附录三" not in "".join(
         p.extract_text() or "" for p in PdfReader(io.BytesIO(build_assessment_report(
             rd.assessment_report_data(planned_only, "zh")[0], "zh"))).pages)  # fmt: skip
+
+
+def test_the_reports_major_risk_hazards_become_hazard_records_after_review_and_count_in_the_2025_conclusion(
+    store, school
+):
+    from mlps.rules.hazards import Hazard, HazardError
+    from mlps.services import report_data as rd
+
+    ws, assessment = school
+    items = CATALOGUE.select(2, ["cloud"])
+    ws.bulk_set_result(assessment.id, [i.id for i in items], Result.CONFORM)
+    before, _ = rd.assessment_report_data(rd.gather_assessment_inputs(ws, assessment.id, CATALOGUE), "zh")
+    assert before.verdict_2025 and before.conclusion == "符合" and before.hazard_count_zh == "0"
+    plan = agency.plan_backlog_import(ws, CATALOGUE, assessment.id, problem_list_xlsx(), "问题清单.xlsx")
+    assert [(h.code, h.item_ids) for h in plan.hazards] == [
+        ("A-18", ("L2-CES1-01", "L2-CES1-02", "L2-CES1-03")),
+        ("A-26", ("L2-CES1-19",)),
+    ]
+    assert ws.hazards(assessment.id) == []  # planning writes nothing
+    # someone records A-18 meanwhile: the whole import is refused, no task and no hazard lands
+    ws.record_hazard(assessment.id, Hazard("A-18", ("L2-CES1-01",), judgement="现场发现弱口令", found_on=date.today()))
+    with pytest.raises(HazardError):
+        agency.confirm_backlog(ws, assessment.id, plan)
+    assert ws.remediation_tasks(assessment.id) == [] and [h.code for h in ws.hazards(assessment.id)] == ["A-18"]
+    # planned again, A-18 is left out as already recorded and A-26 lands with the tasks
+    plan = agency.plan_backlog_import(ws, CATALOGUE, assessment.id, problem_list_xlsx(), "问题清单.xlsx")
+    assert [h.code for h in plan.hazards] == ["A-26"]
+    recorded = next(i for i in plan.left_out if i.code == "problem_hazard_recorded")
+    assert recorded.message("zh") == "重大风险隐患 A-18 已记录在本次测评中，不再重复记录。"
+    agency.confirm_backlog(ws, assessment.id, plan)
+    stored = {h.code: h for h in ws.hazards(assessment.id)}
+    assert stored["A-26"].item_ids == ("L2-CES1-19",) and stored["A-26"].found_on == date.today()
+    assert stored["A-26"].judgement.startswith("上次测评报告列为重大风险隐患（重大风险隐患#2）")
+    assert {t.hazard_codes for t in ws.remediation_tasks(assessment.id)} >= {("A-26",), ("A-18",)}
+    after, _ = rd.assessment_report_data(rd.gather_assessment_inputs(ws, assessment.id, CATALOGUE), "zh")
+    assert after.hazard_count_zh == "2（0个已整改）" and after.conclusion == "基本符合"

@@ -37,6 +37,7 @@ from mlps.adapters.exchange.xlsx_import import ITEM_ID as _ID
 from mlps.adapters.exchange.xlsx_read import ImportLimits, WorkbookRejected, read_workbook
 from mlps.rules.catalogue import Item, Taxonomy
 from mlps.rules.domain import Risk
+from mlps.rules.hazards import Hazard
 from mlps.rules.item_ids import display_id, read_bigdata_id
 from mlps.rules.item_mapping import ItemIndex, decide_by_text
 from mlps.rules.remediation import PROBLEM_LIST, TaskDraft
@@ -76,6 +77,7 @@ class BacklogPlan:
     left_out: list[Issue] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)  # where problems were found
+    hazards: list[Hazard] = field(default_factory=list)  # major risk hazards to record with the tasks (the service)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +103,7 @@ class BacklogPlan:
             "tables": self.tables,
             "counts": self.counts(),
             "tasks": [d.to_dict() for d in self.drafts],
+            "hazards": [h.to_dict() for h in self.hazards],
             "decisions": [d.as_dict(lang) for d in self.decisions],
             "left_out": [d.as_dict(lang) for d in self.left_out],
             "errors": [e.as_dict(lang) for e in self.errors],
