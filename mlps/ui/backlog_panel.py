@@ -14,6 +14,7 @@ from mlps.services import agency_import as agency
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import ws
 from mlps.ui.excel_panel import checked_upload
+from mlps.ui.plan_review import review_findings
 from mlps.ui.safe import one_line
 
 ACCEPTED = ["xlsx", "docx"]
@@ -40,20 +41,7 @@ def _review(plan, lg: str) -> None:
                           for h in plan.hazards]),
             hide_index=True,
         )  # fmt: skip
-    if plan.decisions:
-        st.markdown(f"**{tr('bk.decisions', n=len(plan.decisions))}**")
-        st.dataframe(
-            pd.DataFrame([{tr("bk.col_where"): d.where(lg), tr("bk.col_message"): d.message(lg)}
-                          for d in plan.decisions]),
-            hide_index=True,
-        )  # fmt: skip
-    if plan.left_out:
-        st.markdown(f"**{tr('bk.left_out', n=len(plan.left_out))}**")
-        st.dataframe(
-            pd.DataFrame([{tr("bk.col_where"): d.where(lg), tr("bk.col_message"): d.message(lg),
-                           tr("bk.col_suggestion"): d.suggestion(lg)} for d in plan.left_out]),
-            hide_index=True,
-        )  # fmt: skip
+    review_findings(plan.decisions, plan.left_out, lg)
 
 
 def backlog_panel(assessment) -> None:

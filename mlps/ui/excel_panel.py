@@ -20,6 +20,7 @@ from mlps.rules.errors import ConflictError
 from mlps.services import agency_import as agency
 from mlps.ui.common import catalogue, lang, tr
 from mlps.ui.context import settings, ws
+from mlps.ui.plan_review import review_findings
 from mlps.ui.safe import one_line
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,24 +71,12 @@ def _plan_tables(plan, lg: str) -> None:
     if plan.errors:
         st.error(tr("xl.errors", n=plan.error_count))
         st.dataframe(
-            pd.DataFrame([{tr("xl.col_where"): e.where(lg), tr("xl.col_problem"): e.message(lg)} for e in plan.errors]),
+            pd.DataFrame([{tr("review.col_where"): e.where(lg), tr("review.col_problem"): e.message(lg)}
+                          for e in plan.errors]),
             hide_index=True,
         )  # fmt: skip
         return
-    if plan.decisions:
-        st.markdown(f"**{tr('xl.decisions', n=len(plan.decisions))}**")
-        st.dataframe(
-            pd.DataFrame([{tr("xl.col_where"): d.where(lg), tr("xl.col_decision"): d.message(lg)}
-                          for d in plan.decisions]),
-            hide_index=True,
-        )  # fmt: skip
-    if plan.left_out:
-        st.markdown(f"**{tr('xl.left_out', n=plan.left_out_count)}**")
-        st.dataframe(
-            pd.DataFrame([{tr("xl.col_where"): d.where(lg), tr("xl.col_problem"): d.message(lg),
-                           tr("xl.col_suggestion"): d.suggestion(lg)} for d in plan.left_out]),
-            hide_index=True,
-        )  # fmt: skip
+    review_findings(plan.decisions, plan.left_out, lg, left_out_count=plan.left_out_count)
     for w in plan.warnings:
         st.warning(one_line(f"{w.where(lg)}: {w.message(lg)}"))
 

@@ -181,7 +181,7 @@ def test_last_years_problem_list_becomes_tasks_after_review(demo_store):
     tasks = next(d.value for d in at.dataframe if "重大风险隐患触发项" in d.value.columns)
     assert tasks["重大风险隐患触发项"].tolist() == ["A-18", "", "", "A-26"]
     left_out = next(d.value for d in at.dataframe if "建议" in d.value.columns)
-    assert left_out.iloc[0]["说明"] == "第 2 级没有控制点“集中管控”，这一行不导入。"
+    assert left_out.iloc[0]["问题"] == "第 2 级没有控制点“集中管控”，这一行不导入。"
     hazards = next(d.value for d in at.dataframe if "判定依据" in d.value.columns)
     assert [c.split()[0] for c in hazards["触发项"]] == ["A-18", "A-26"]
     assert any("2 项重大风险隐患将与整改任务一起记录到本次测评" in m.value for m in at.markdown)

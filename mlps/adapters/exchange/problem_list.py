@@ -33,8 +33,8 @@ from mlps.adapters.exchange.vocabulary import (
     problem_header,
     text_match_parameters,
 )
-from mlps.adapters.exchange.xlsx_import import ITEM_ID as _ID
 from mlps.adapters.exchange.xlsx_read import ImportLimits, WorkbookRejected, read_workbook
+from mlps.adapters.exchange.xlsx_rows import ITEM_ID as _ID
 from mlps.rules.catalogue import Item, Taxonomy
 from mlps.rules.domain import Risk
 from mlps.rules.hazards import Hazard
