@@ -15,28 +15,26 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
-import yaml
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from mlps.rules.rulefiles import controls_dir
+from mlps.rules.rulefiles import At, RuleFileError, RuleModel, Text, ZhText, controls_dir, load
 
 TAXONOMY_FILE = "taxonomy.yaml"
 FILE_NAME = re.compile(r"^(?P<scope>[a-z]+)-L(?P<level>[1-4])\.yaml$")
 OFFICIAL_ID = re.compile(r"^L(?P<level>[1-4])-(?P<cat>[A-Z]{3})(?P<unit>[1-5])-(?P<nn>\d{2})$")
 BIGDATA_ID = re.compile(r"^BDS-L(?P<level>[1-4])-(?P<cat>[A-Z]{3})-(?P<nn>\d{2})$")
-HAN = re.compile(r"[\u4e00-\u9fff]")
-TEXT_FIELDS = ("requirement_zh", "requirement_en", "evidence_zh", "evidence_en")
 NEW = "new"
 
 
 class CatalogueError(ValueError):
     """A catalogue file is malformed. The message names the file and, where there is one, the item."""
 
-    def __init__(self, file: str, message: str, item: str | None = None):
-        self.file, self.item, self.reason = file, item, message
-        where = f"{file}, item {item}" if item else file
+    def __init__(self, file: str, message: str, item: str | None = None, entry: str = ""):
+        self.file, self.item, self.reason, self.entry = file, item, message, entry
+        where = f"{file}, item {item}" if item else (f"{file}, {entry}" if entry else file)
         super().__init__(f"{where}: {message}")
 
 
@@ -220,111 +218,215 @@ def counts_by_category(items: list[Item], order: list[str]) -> dict[str, int]:
 # ---------------------------------------------------------------- loading and validation
 
 
-def _read_yaml(path: Path, shown: str) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise CatalogueError(shown, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise CatalogueError(shown, f"not valid YAML{where}: {problem}") from None
+class _Named(RuleModel):
+    code: str
+    zh: str
+    en: str
+
+
+class _Category(_Named):
+    kind: str
+
+
+class _Scope(_Named):
+    unit: int | None = None
+
+
+class _Tier(_Named):
+    weight: float
+
+
+class TaxonomyFile(RuleModel):
+    """taxonomy.yaml: the categories, scopes, tiers and methods every catalogue file uses."""
+
+    categories: list[_Category]
+    scopes: list[_Scope]
+    tiers: list[_Tier]
+    methods: list[_Named]
+
+    def taxonomy(self) -> Taxonomy:
+        return Taxonomy(
+            categories={c.code: {"kind": c.kind, "zh": c.zh, "en": c.en} for c in self.categories},
+            scopes={s.code: {"unit": s.unit, "zh": s.zh, "en": s.en} for s in self.scopes},
+            tiers={t.code: float(t.weight) for t in self.tiers},
+            tier_names={t.code: {"zh": t.zh, "en": t.en} for t in self.tiers},
+            methods={m.code: {"zh": m.zh, "en": m.en} for m in self.methods},
+        )
+
+
+def _as_catalogue_error(exc: RuleFileError) -> CatalogueError:
+    """A rule-file error as a CatalogueError: an error inside an item names the item (its id)."""
+    entry, item = exc.entry, None
+    marker = entry.rfind(".items[")
+    if marker >= 0:
+        close = entry.index("]", marker)
+        ident = entry[marker + len(".items[") : close]
+        if not ident.startswith("#"):
+            item, entry = ident, entry[close + 1 :].lstrip(".")
+    if item:
+        return CatalogueError(exc.file, f"{entry}: {exc.reason}" if entry else exc.reason, item)
+    return CatalogueError(exc.file, exc.reason, entry=entry)
 
 
 def load_taxonomy(directory: Path) -> Taxonomy:
     path = directory / TAXONOMY_FILE
     if not path.exists():
         raise CatalogueError(TAXONOMY_FILE, f"missing from {directory}")
-    raw = _read_yaml(path, TAXONOMY_FILE)
     try:
-        return Taxonomy(
-            categories={c["code"]: {"kind": c["kind"], "zh": c["zh"], "en": c["en"]} for c in raw["categories"]},
-            scopes={s["code"]: {"unit": s["unit"], "zh": s["zh"], "en": s["en"]} for s in raw["scopes"]},
-            tiers={t["code"]: float(t["weight"]) for t in raw["tiers"]},
-            tier_names={t["code"]: {"zh": t["zh"], "en": t["en"]} for t in raw["tiers"]},
-            methods={m["code"]: {"zh": m["zh"], "en": m["en"]} for m in raw["methods"]},
+        return load(path, TaxonomyFile, into=TaxonomyFile.taxonomy)
+    except RuleFileError as exc:
+        raise _as_catalogue_error(exc) from None
+
+
+def _taxonomy(info: ValidationInfo) -> Taxonomy:
+    return info.context["taxonomy"]
+
+
+class _ItemEntry(RuleModel):
+    id: Text
+    letter: Text
+    clause: Text
+    tier: Any = None
+    weight: Any = None
+    tier_source: str = "chosen"
+    methods: Any = None
+    requirement_zh: ZhText
+    requirement_en: Text
+    evidence_zh: ZhText
+    evidence_en: Text
+    prev: Any = None
+    note: str = ""
+    inherited_by_customer: bool = False
+    applies_to: str = "both"
+
+    @field_validator("tier_source", "note", "applies_to", mode="before")
+    @classmethod
+    def _str(cls, v: Any, info: ValidationInfo) -> str:
+        return str(v) if v is not None else ("" if info.field_name == "note" else str(v))
+
+    @model_validator(mode="after")
+    def _taxonomy_words(self, info: ValidationInfo) -> _ItemEntry:
+        tax = _taxonomy(info)
+        if self.tier not in tax.tiers:
+            raise ValueError(f"tier '{self.tier}' is not one of {', '.join(tax.tiers)}")
+        weight = tax.tiers[self.tier] if self.weight is None else self.weight
+        if weight not in set(tax.tiers.values()):
+            allowed = ", ".join(str(w) for w in tax.tiers.values())
+            raise ValueError(f"weight {weight} is not one of the allowed weights {allowed}")
+        methods = self.methods or []
+        if not isinstance(methods, list) or not methods or not set(methods) <= set(tax.methods):
+            raise ValueError(f"methods must be a non-empty list of {', '.join(tax.methods)}")
+        return self
+
+    def item(self, cp: _ControlPointEntry, scope: str, level: int, tax: Taxonomy) -> Item:
+        return Item(
+            id=self.id,
+            scope=scope,
+            level=level,
+            category=cp.category,
+            control_point=cp.key,
+            control_point_zh=cp.name_zh,
+            control_point_en=cp.name_en,
+            letter=self.letter,
+            clause=self.clause,
+            tier=self.tier,
+            weight=float(tax.tiers[self.tier] if self.weight is None else self.weight),
+            tier_source=self.tier_source,
+            methods=tuple(self.methods),
+            note=self.note,
+            inherited_by_customer=bool(self.inherited_by_customer),
+            applies_to=self.applies_to,
+            requirement_zh=self.requirement_zh,
+            requirement_en=self.requirement_en,
+            evidence_zh=self.evidence_zh,
+            evidence_en=self.evidence_en,
         )
-    except (KeyError, TypeError) as exc:
-        raise CatalogueError(TAXONOMY_FILE, f"missing or malformed entry: {exc}") from None
 
 
-def _require_str(raw: dict, key: str, file: str, item: str | None = None) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise CatalogueError(file, f"field '{key}' is missing or empty", item)
-    return value.strip()
+class _ControlPointEntry(RuleModel):
+    key: Text
+    name_zh: Text
+    name_en: Text
+    category: Text
+    items: list[_ItemEntry] = []
+
+    @model_validator(mode="after")
+    def _category_and_letters(self, info: ValidationInfo) -> _ControlPointEntry:
+        if self.category not in _taxonomy(info).categories:
+            raise ValueError(f"has unknown category '{self.category}'")
+        if not self.items:
+            raise ValueError(f"has no items ({self.name_zh})")
+        letters: set[str] = set()
+        for n, item in enumerate(self.items):
+            if item.letter in letters:
+                raise At("items", n, message=f"letter '{item.letter}' appears twice in '{self.key}'")
+            letters.add(item.letter)
+        return self
 
 
-def _check_id(item_id: str, scope: str, level: int, category: str, tax: Taxonomy, file: str) -> None:
+class CatalogueFile(RuleModel):
+    """One catalogue file, `{scope}-L{level}.yaml`, checked against the taxonomy (validation context)."""
+
+    scope: str
+    level: Literal[1, 2, 3, 4]
+    version: Text
+    control_points: Annotated[list[_ControlPointEntry], Field(min_length=1)]
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, v: Any) -> str:
+        return str(v or "")
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, v: str, info: ValidationInfo) -> str:
+        scopes = _taxonomy(info).scopes
+        if v not in scopes:
+            raise ValueError(f"must be one of {', '.join(scopes)}, not '{v}'")
+        return v
+
+    @field_validator("level")
+    @classmethod
+    def _named_so(cls, v: int, info: ValidationInfo) -> int:
+        named = info.context.get("named")  # (scope, level) from the file name
+        if named and (info.data.get("scope"), v) != named:
+            scope = info.data.get("scope")
+            raise At(message=f"file name does not agree with its content (scope {scope}, level {v})")
+        return v
+
+    @model_validator(mode="after")
+    def _ids(self, info: ValidationInfo) -> CatalogueFile:
+        tax = _taxonomy(info)
+        for c, cp in enumerate(self.control_points):
+            for n, item in enumerate(cp.items):
+                problem = _id_problem(item.id, self.scope, self.level, cp.category, tax)
+                if problem:
+                    raise At("control_points", c, "items", n, message=problem)
+        return self
+
+    def items(self, tax: Taxonomy) -> list[tuple[Item, Any]]:
+        return [(i.item(cp, self.scope, self.level, tax), i.prev) for cp in self.control_points for i in cp.items]
+
+
+def _id_problem(item_id: str, scope: str, level: int, category: str, tax: Taxonomy) -> str | None:
+    """What is wrong with an item id in a file of `scope` and `level` under `category`, or None."""
     if scope == "bigdata":
         m = BIGDATA_ID.match(item_id)
         if not m:
-            raise CatalogueError(
-                file,
-                "big-data ids must look like BDS-L3-CES-01 (GB/T 28448-2019 unit BDS-L3-01 and its category)",
-                item_id,
-            )
+            return "big-data ids must look like BDS-L3-CES-01 (GB/T 28448-2019 unit BDS-L3-01 and its category)"
         unit_ok = True
     else:
         m = OFFICIAL_ID.match(item_id)
         if not m:
-            raise CatalogueError(file, "id must look like L3-CES1-01 (GB/T 28448-2019 test unit)", item_id)
+            return "id must look like L3-CES1-01 (GB/T 28448-2019 test unit)"
         unit_ok = int(m["unit"]) == tax.scopes[scope]["unit"]
     if int(m["level"]) != level:
-        raise CatalogueError(file, f"id says level {m['level']} but the file is level {level}", item_id)
+        return f"id says level {m['level']} but the file is level {level}"
     if m["cat"] != category:
-        raise CatalogueError(file, f"id says category {m['cat']} but its control point is in {category}", item_id)
+        return f"id says category {m['cat']} but its control point is in {category}"
     if not unit_ok:
-        raise CatalogueError(
-            file, f"id unit {m['unit']} does not match scope '{scope}' (unit {tax.scopes[scope]['unit']})", item_id
-        )
-
-
-def _parse_item(raw: Any, cp: dict, scope: str, level: int, tax: Taxonomy, file: str) -> tuple[Item, Any]:
-    if not isinstance(raw, dict):
-        raise CatalogueError(file, f"an item of control point '{cp['key']}' is not a mapping")
-    item_id = _require_str(raw, "id", file)
-    _check_id(item_id, scope, level, cp["category"], tax, file)
-    tier = raw.get("tier")
-    if tier not in tax.tiers:
-        raise CatalogueError(file, f"tier '{tier}' is not one of {', '.join(tax.tiers)}", item_id)
-    weight = raw.get("weight", tax.tiers[tier])
-    if weight not in set(tax.tiers.values()):
-        allowed = ", ".join(str(w) for w in tax.tiers.values())
-        raise CatalogueError(file, f"weight {weight} is not one of the allowed weights {allowed}", item_id)
-    methods = raw.get("methods") or []
-    if not isinstance(methods, list) or not methods or not set(methods) <= set(tax.methods):
-        raise CatalogueError(file, f"methods must be a non-empty list of {', '.join(tax.methods)}", item_id)
-    texts = {}
-    for name in TEXT_FIELDS:
-        lang = "Chinese" if name.endswith("_zh") else "English"
-        value = raw.get(name)
-        if not isinstance(value, str) or not value.strip():
-            raise CatalogueError(file, f"{lang} text '{name}' is missing", item_id)
-        if name.endswith("_zh") and not HAN.search(value):
-            raise CatalogueError(file, f"'{name}' has no Chinese text", item_id)
-        texts[name] = value.strip()
-    item = Item(
-        id=item_id,
-        scope=scope,
-        level=level,
-        category=cp["category"],
-        control_point=cp["key"],
-        control_point_zh=cp["name_zh"],
-        control_point_en=cp["name_en"],
-        letter=_require_str(raw, "letter", file, item_id),
-        clause=_require_str(raw, "clause", file, item_id),
-        tier=tier,
-        weight=float(weight),
-        tier_source=str(raw.get("tier_source", "chosen")),
-        methods=tuple(methods),
-        note=str(raw.get("note") or ""),
-        inherited_by_customer=bool(raw.get("inherited_by_customer", False)),
-        applies_to=str(raw.get("applies_to", "both")),
-        **texts,
-    )
-    return item, raw.get("prev")
+        return f"id unit {m['unit']} does not match scope '{scope}' (unit {tax.scopes[scope]['unit']})"
+    return None
 
 
 def load_file(path: Path, tax: Taxonomy) -> tuple[str, list[tuple[Item, Any]]]:
@@ -333,42 +435,14 @@ def load_file(path: Path, tax: Taxonomy) -> tuple[str, list[tuple[Item, Any]]]:
     m = FILE_NAME.match(shown)
     if not m:
         raise CatalogueError(shown, "file name must be {scope}-L{level}.yaml, e.g. general-L3.yaml")
-    raw = _read_yaml(path, shown)
-    if not isinstance(raw, dict):
-        raise CatalogueError(shown, "the file must be a mapping with scope, level, version and control_points")
-    scope, level = raw.get("scope"), raw.get("level")
-    if scope not in tax.scopes:
-        raise CatalogueError(shown, f"scope '{scope}' is not one of {', '.join(tax.scopes)}")
-    if level not in (1, 2, 3, 4):
-        raise CatalogueError(shown, f"level '{level}' must be 1, 2, 3 or 4")
-    if (scope, level) != (m["scope"], int(m["level"])):
-        raise CatalogueError(shown, f"file name does not agree with its content (scope {scope}, level {level})")
-    version = _require_str({"version": str(raw.get("version") or "")}, "version", shown)
-    cps = raw.get("control_points")
-    if not isinstance(cps, list) or not cps:
-        raise CatalogueError(shown, "control_points must be a non-empty list")
-    out: list[tuple[Item, Any]] = []
-    for cp in cps:
-        if not isinstance(cp, dict):
-            raise CatalogueError(shown, "every control point must be a mapping")
-        key = _require_str(cp, "key", shown)
-        for name in ("name_zh", "name_en", "category"):
-            _require_str(cp, name, shown, f"control point '{key}'")
-        if cp["category"] not in tax.categories:
-            raise CatalogueError(shown, f"control point '{key}' has unknown category '{cp['category']}'")
-        items = cp.get("items")
-        if not isinstance(items, list) or not items:
-            raise CatalogueError(shown, f"control point '{key}' ({cp['name_zh']}) has no items")
-        letters: set[str] = set()
-        for raw_item in items:
-            item, prev = _parse_item(raw_item, cp, scope, level, tax, shown)
-            if item.letter in letters:
-                raise CatalogueError(shown, f"letter '{item.letter}' appears twice in '{key}'", item.id)
-            letters.add(item.letter)
-            out.append((item, prev))
-    if scope == "bigdata":
+    try:
+        parsed = load(path, CatalogueFile, context={"taxonomy": tax, "named": (m["scope"], int(m["level"]))})
+    except RuleFileError as exc:
+        raise _as_catalogue_error(exc) from None
+    out = parsed.items(tax)
+    if parsed.scope == "bigdata":
         _check_bigdata_numbering([item for item, _ in out], shown)
-    return version, out
+    return parsed.version, out
 
 
 def _check_bigdata_numbering(items: list[Item], file: str) -> None:

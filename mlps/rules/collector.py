@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import field_validator
 
 from mlps.rules.domain import ItemResult, Result
-from mlps.rules.rulefiles import read_yaml, rule_file
+from mlps.rules.rulefiles import RuleModel, load
 
 MAP_FILE = "collector.yaml"
 VERDICT_RESULT = {"conform": Result.CONFORM, "partial": Result.PARTIAL, "nonconform": Result.NONCONFORM}
@@ -50,29 +54,37 @@ class CollectorMap:
         }
 
 
+class _CheckEntry(RuleModel):
+    items: dict[Literal[1, 2, 3, 4], list[str]]  # level -> item ids
+    points: dict[str, list[str]] = {}  # control point key -> letters
+
+
+class CollectorFile(RuleModel):
+    """collector.yaml as written: which items each check is evidence for, per level, and the thresholds."""
+
+    version: str = ""
+    default_level: Literal[1, 2, 3, 4] = 3
+    thresholds: dict[str, Any] = {}
+    checks: dict[str, _CheckEntry]
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> str:
+        return str(v)
+
+    def to_map(self) -> CollectorMap:
+        return CollectorMap(
+            self.version,
+            self.default_level,
+            dict(self.thresholds),
+            {c: {lv: tuple(ids) for lv, ids in e.items.items()} for c, e in self.checks.items()},
+            {c: {k: tuple(v) for k, v in e.points.items()} for c, e in self.checks.items()},
+        )
+
+
 def load_collector_map(path=None) -> CollectorMap:
     """Read and check mlps/controls/collector.yaml ($MLPS_CONTROLS_DIR may replace it)."""
-    p = path or rule_file(MAP_FILE)
-    data = read_yaml(p)
-    name = getattr(p, "name", str(p))
-    if not isinstance(data, dict) or not isinstance(data.get("checks"), dict):
-        raise ValueError(f"{name}: needs a 'checks' mapping")
-    items: dict[str, dict[int, tuple[str, ...]]] = {}
-    points: dict[str, dict[str, tuple[str, ...]]] = {}
-    for check, entry in data["checks"].items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("items"), dict):
-            raise ValueError(f"{name}, {check}: needs 'items' (level -> item ids)")
-        by_level = {}
-        for level, ids in entry["items"].items():
-            if int(level) not in (1, 2, 3, 4) or not isinstance(ids, list):
-                raise ValueError(f"{name}, {check}: level {level} must be 1-4 with a list of item ids")
-            by_level[int(level)] = tuple(str(i) for i in ids)
-        items[str(check)] = by_level
-        points[str(check)] = {k: tuple(v) for k, v in (entry.get("points") or {}).items()}
-    thresholds = data.get("thresholds") or {}
-    return CollectorMap(
-        str(data.get("version", "")), int(data.get("default_level", 3)), dict(thresholds), items, points
-    )
+    return load(Path(path) if path else MAP_FILE, CollectorFile).to_map()
 
 
 def combine(verdicts: Iterable[str]) -> Result | None:

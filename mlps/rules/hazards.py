@@ -20,10 +20,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from mlps.rules.high_risk import HighRiskGuideline, cases_for_gap, load_guideline
-from mlps.rules.rulefiles import read_yaml, rule_file
+from mlps.rules.rulefiles import At, RuleFileError, RuleModel, load, rule_file
 
 TRIGGERS_FILE = "hazard_triggers.yaml"
 CODE = re.compile(r"^A-(0[1-9]|[12][0-9]|3[0-2])$")
@@ -135,59 +137,155 @@ class TriggerTable:
         return [t for t in self.triggers if any(item_id in ids for ids in t.items.values())]
 
 
-def _text(raw: Mapping[str, Any], key: str, where: str, *, zh: bool = False) -> str:
-    value = raw.get(key)
+# ---------------------------------------------------------------- the file
+
+
+def _words(v: Any) -> Any:
+    return " ".join(v.split()) if isinstance(v, str) else v
+
+
+Words_ = Annotated[str, BeforeValidator(_words), AfterValidator(lambda v: _nonempty(v))]
+ZhWords = Annotated[Words_, AfterValidator(lambda v: _chinese(v))]
+
+
+def _nonempty(v: str) -> str:
+    if not v:
+        raise ValueError("is missing or empty")
+    return v
+
+
+def _chinese(v: str) -> str:
+    if not HAN.search(v):
+        raise ValueError("has no Chinese text")
+    return v
+
+
+def _zh_entries(v: list[str]) -> list[str]:
+    if not all(HAN.search(x) for x in v):
+        raise ValueError("has an entry with no Chinese text")
+    return v
+
+
+Texts = Annotated[list[Words_], Field(min_length=1)]
+ZhTexts = Annotated[Texts, AfterValidator(_zh_entries)]
+
+
+class _PrincipleEntry(RuleModel):
+    key: str
+    name_zh: ZhWords
+    name_en: Words_
+    question_zh: ZhWords
+    question_en: Words_
+
+
+class _TriggerEntry(RuleModel):
+    code: Annotated[str, AfterValidator(lambda v: _code(v))]
+    title_zh: ZhWords
+    title_en: Words_
+    situations_zh: ZhTexts
+    situations_en: Texts
+    scope: str = ""
+    category: str = ""
+    control_point: str = ""
+    items: dict[Literal[1, 2, 3, 4], Annotated[list[str], Field(min_length=1)]] = {}
+    question_zh: str = ""
+    question_en: str = ""
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _items(cls, v: Any) -> Any:
+        return v or {}
+
+    @model_validator(mode="after")
+    def _tied_or_cross_cutting(self) -> _TriggerEntry:
+        for lv, ids in self.items.items():
+            if not all(i.startswith(f"L{lv}-") for i in ids):
+                raise At("items", lv, message=f"items at level {lv} must be ids of that level")
+        number = int(self.code[2:])
+        if number <= 26 and not self.items:
+            raise ValueError("A-01 … A-26 must name their items per level")
+        if number > 26 and self.items:
+            raise ValueError("A-27 … A-32 are cross-cutting and name no item")
+        if self.items:
+            for key in ("scope", "category", "control_point"):
+                _field(self, key, zh=False)
+        else:
+            _field(self, "question_zh", zh=True)
+            _field(self, "question_en", zh=False)
+        return self
+
+    def trigger(self) -> Trigger:
+        tied = bool(self.items)
+        return Trigger(
+            code=self.code,
+            title_zh=self.title_zh,
+            title_en=self.title_en,
+            situations_zh=tuple(self.situations_zh),
+            situations_en=tuple(self.situations_en),
+            scope=_words(self.scope) if tied else "",
+            category=_words(self.category) if tied else "",
+            control_point=_words(self.control_point) if tied else "",
+            items={lv: tuple(ids) for lv, ids in self.items.items()},
+            question_zh="" if tied else _words(self.question_zh),
+            question_en="" if tied else _words(self.question_en),
+        )
+
+
+def _code(v: str) -> str:
+    if not CODE.match(v):
+        raise ValueError("must be A-01 … A-32")
+    return v
+
+
+def _field(entry: RuleModel, key: str, *, zh: bool) -> None:
+    value = getattr(entry, key)
     if not isinstance(value, str) or not value.strip():
-        raise HazardError(f"{TRIGGERS_FILE}, {where}: '{key}' is missing or empty")
+        raise At(key, message=f"'{key}' is missing or empty")
     if zh and not HAN.search(value):
-        raise HazardError(f"{TRIGGERS_FILE}, {where}: '{key}' has no Chinese text")
-    return " ".join(value.split())
+        raise At(key, message=f"'{key}' has no Chinese text")
 
 
-def _texts(raw: Mapping[str, Any], key: str, where: str, *, zh: bool = False) -> tuple[str, ...]:
-    value = raw.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise HazardError(f"{TRIGGERS_FILE}, {where}: '{key}' must be a non-empty list of texts")
-    if zh and not all(HAN.search(v) for v in value):
-        raise HazardError(f"{TRIGGERS_FILE}, {where}: '{key}' has an entry with no Chinese text")
-    return tuple(" ".join(v.split()) for v in value)
+class TriggersFile(RuleModel):
+    """hazard_triggers.yaml as written; `table()` gives the TriggerTable the rules use."""
 
+    version: str = ""
+    confidence: Literal["S", "R"]
+    source: Words_
+    note_zh: ZhWords
+    note_en: Words_
+    principles: list[_PrincipleEntry]
+    triggers: list[_TriggerEntry]
 
-def _parse_trigger(raw: Any, n: int) -> Trigger:
-    if not isinstance(raw, Mapping):
-        raise HazardError(f"{TRIGGERS_FILE}, trigger #{n}: must be a mapping")
-    code = raw.get("code")
-    if not isinstance(code, str) or not CODE.match(code):
-        raise HazardError(f"{TRIGGERS_FILE}, trigger #{n}: code {code!r} must be A-01 … A-32")
-    where = f"trigger {code}"
-    items_raw = raw.get("items") or {}
-    if not isinstance(items_raw, Mapping):
-        raise HazardError(f"{TRIGGERS_FILE}, {where}: 'items' must map a level to item ids")
-    items: dict[int, tuple[str, ...]] = {}
-    for lv, ids in items_raw.items():
-        if lv not in (1, 2, 3, 4):
-            raise HazardError(f"{TRIGGERS_FILE}, {where}: level {lv!r} must be 1-4")
-        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i.startswith(f"L{lv}-") for i in ids):
-            raise HazardError(f"{TRIGGERS_FILE}, {where}: items at level {lv} must be ids of that level")
-        items[int(lv)] = tuple(ids)
-    number = int(code[2:])
-    if number <= 26 and not items:
-        raise HazardError(f"{TRIGGERS_FILE}, {where}: A-01 … A-26 must name their items per level")
-    if number > 26 and items:
-        raise HazardError(f"{TRIGGERS_FILE}, {where}: A-27 … A-32 are cross-cutting and name no item")
-    return Trigger(
-        code=code,
-        title_zh=_text(raw, "title_zh", where, zh=True),
-        title_en=_text(raw, "title_en", where),
-        situations_zh=_texts(raw, "situations_zh", where, zh=True),
-        situations_en=_texts(raw, "situations_en", where),
-        scope=_text(raw, "scope", where) if items else "",
-        category=_text(raw, "category", where) if items else "",
-        control_point=_text(raw, "control_point", where) if items else "",
-        items=items,
-        question_zh="" if items else _text(raw, "question_zh", where, zh=True),
-        question_en="" if items else _text(raw, "question_en", where),
-    )
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, v: Any) -> str:
+        return str(v or "")
+
+    @field_validator("principles")
+    @classmethod
+    def _principles(cls, v: list[_PrincipleEntry]) -> list[_PrincipleEntry]:
+        if tuple(p.key for p in v) != PRINCIPLES:
+            raise ValueError("must be relevance, severity, frequency in that order")
+        return v
+
+    @field_validator("triggers")
+    @classmethod
+    def _all_codes(cls, v: list[_TriggerEntry]) -> list[_TriggerEntry]:
+        if [t.code for t in v] != [f"A-{n:02d}" for n in range(1, 33)]:
+            raise ValueError("must be A-01 … A-32 in order, once each")
+        return v
+
+    def table(self) -> TriggerTable:
+        return TriggerTable(
+            version=self.version,
+            confidence=self.confidence,
+            source=self.source,
+            note_zh=self.note_zh,
+            note_en=self.note_en,
+            principles=tuple(Principle(p.key, p.name_zh, p.name_en, p.question_zh, p.question_en)
+                             for p in self.principles),  # fmt: skip
+            triggers=tuple(t.trigger() for t in self.triggers),
+        )
 
 
 def default_triggers_path() -> Path:
@@ -196,60 +294,12 @@ def default_triggers_path() -> Path:
 
 
 def load_hazard_triggers(path: Path | str | None = None) -> TriggerTable:
-    """Load and check the trigger table (the file is read once per modification, mlps.rules.rulefiles)."""
-    p = Path(path) if path else default_triggers_path()
+    """Load and check the trigger table (read and checked once per modification, mlps.rules.rulefiles).
+    A malformed table raises HazardError naming the file and the entry."""
     try:
-        raw = read_yaml(p)
-    except ValueError as exc:
+        return load(Path(path) if path else TRIGGERS_FILE, TriggersFile, into=TriggersFile.table)
+    except RuleFileError as exc:
         raise HazardError(str(exc)) from None
-    return _parse_table(id(raw), raw)
-
-
-_PARSED: dict[int, tuple[Any, TriggerTable]] = {}
-
-
-def _parse_table(key: int, raw: Any) -> TriggerTable:
-    hit = _PARSED.get(key)
-    if hit is not None and hit[0] is raw:
-        return hit[1]
-    table = _build(raw)
-    _PARSED[key] = (raw, table)
-    return table
-
-
-def _build(raw: Any) -> TriggerTable:
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("triggers"), list):
-        raise HazardError(f"{TRIGGERS_FILE}: must be a mapping with a list 'triggers'")
-    triggers = tuple(_parse_trigger(t, n) for n, t in enumerate(raw["triggers"], start=1))
-    codes = [t.code for t in triggers]
-    expected = [f"A-{n:02d}" for n in range(1, 33)]
-    if codes != expected:
-        raise HazardError(f"{TRIGGERS_FILE}: triggers must be A-01 … A-32 in order, once each")
-    principles_raw = raw.get("principles")
-    if not isinstance(principles_raw, list) or [p.get("key") for p in principles_raw] != list(PRINCIPLES):
-        raise HazardError(f"{TRIGGERS_FILE}: principles must be relevance, severity, frequency in that order")
-    principles = tuple(
-        Principle(
-            key=p["key"],
-            name_zh=_text(p, "name_zh", f"principle {p['key']}", zh=True),
-            name_en=_text(p, "name_en", f"principle {p['key']}"),
-            question_zh=_text(p, "question_zh", f"principle {p['key']}", zh=True),
-            question_en=_text(p, "question_en", f"principle {p['key']}"),
-        )
-        for p in principles_raw
-    )
-    confidence = raw.get("confidence")
-    if confidence not in ("S", "R"):
-        raise HazardError(f"{TRIGGERS_FILE}: confidence must be S or R")
-    return TriggerTable(
-        version=str(raw.get("version") or ""),
-        confidence=confidence,
-        source=_text(raw, "source", "file"),
-        note_zh=_text(raw, "note_zh", "file", zh=True),
-        note_en=_text(raw, "note_en", "file"),
-        principles=principles,
-        triggers=triggers,
-    )
 
 
 def check_against_catalogue(table: TriggerTable, item_ids: Iterable[str], levels: Iterable[int]) -> None:

@@ -14,17 +14,17 @@ thousand assessments, or a set of what-if variants alike.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
-import yaml
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from mlps.rules.domain import Risk
-from mlps.rules.rulefiles import rule_file
+from mlps.rules.rulefiles import At, RuleFileError, RuleModel, Words, load, rule_file
 
 METHODS_FILE = "scoring_methods.yaml"
 
@@ -323,102 +323,133 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _text(raw: Mapping[str, Any], key: str, file: str, where: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ScoringConfigError(file, where, f"'{key}' is missing or empty")
-    return " ".join(value.split())
+# ---------------------------------------------------------------- the file
 
 
-def _parse_method(name: str, raw: Any, file: str) -> ScoringMethod:
-    where = f"method '{name}'"
-    if not isinstance(raw, Mapping):
-        raise ScoringConfigError(file, where, "must be a mapping with rule, version, parameters")
-    rule = raw.get("rule")
-    if rule not in RULES:
-        raise ScoringConfigError(file, where, f"rule '{rule}' is not one of {', '.join(RULES)}")
-    confidence = raw.get("confidence")
-    if confidence not in ("S", "R", "D"):
-        raise ScoringConfigError(file, where, f"confidence must be S, D or R, not {confidence!r}")
-    params = raw.get("parameters") or {}
-    if not isinstance(params, Mapping):
-        raise ScoringConfigError(file, where, "'parameters' must be a mapping")
-    try:
-        checked = RULES[rule][0](params)
-    except ValueError as exc:
-        raise ScoringConfigError(file, where, str(exc)) from None
-    readings = []
-    for pname, r in (raw.get("readings") or {}).items():
-        if pname not in checked:
-            raise ScoringConfigError(file, where, f"reading '{pname}' names no parameter of the method")
-        if not isinstance(r, Mapping):
-            raise ScoringConfigError(file, f"{where}, reading '{pname}'", "must be a mapping")
-        readings.append(
-            Reading(
-                parameter=str(pname),
-                confidence=_text(r, "confidence", file, f"{where}, reading '{pname}'"),
-                note_zh=_text(r, "note_zh", file, f"{where}, reading '{pname}'"),
-                note_en=_text(r, "note_en", file, f"{where}, reading '{pname}'"),
-            )
+RISK_NAMES: dict[str, Risk | None] = {"none": None, "low": Risk.LOW, "medium": Risk.MEDIUM, "high": Risk.HIGH}
+
+
+class _ReadingEntry(RuleModel):
+    confidence: Words
+    note_zh: Words
+    note_en: Words
+
+
+class _MethodEntry(RuleModel):
+    rule: Literal["category_mean", "tier_deduction", "conformity_rate"]
+    version: Annotated[Words, BeforeValidator(lambda v: str(v) if v is not None else "")]
+    confidence: Literal["S", "D", "R"]
+    label_zh: Words
+    label_en: Words
+    source: Words
+    formula_zh: Words
+    formula_en: Words
+    parameters: dict[str, Any] = {}
+    readings: dict[str, _ReadingEntry] = {}
+    conclusion: Literal["grades", "rate2025"] = "grades"
+
+    @field_validator("parameters", "readings", mode="before")
+    @classmethod
+    def _absent(cls, v: Any) -> Any:
+        return v or {}
+
+    @model_validator(mode="after")
+    def _parameters(self) -> _MethodEntry:
+        try:
+            checked = RULES[self.rule][0](self.parameters)
+        except ValueError as exc:
+            raise At("parameters", message=str(exc)) from None
+        for name in self.readings:
+            if name not in checked:
+                raise At("readings", message=f"reading '{name}' names no parameter of the method")
+        if self.confidence == "R" and not self.readings:
+            raise ValueError("a method marked R must say which parameters are our reading")
+        object.__setattr__(self, "parameters", checked)
+        return self
+
+    def method(self, name: str) -> ScoringMethod:
+        return ScoringMethod(
+            name=name,
+            rule=self.rule,
+            version=self.version,
+            confidence=self.confidence,
+            label_zh=self.label_zh,
+            label_en=self.label_en,
+            source=self.source,
+            formula_zh=self.formula_zh,
+            formula_en=self.formula_en,
+            parameters=self.parameters,
+            readings=tuple(Reading(k, r.confidence, r.note_zh, r.note_en) for k, r in self.readings.items()),
+            conclusion=self.conclusion,
         )
-    scheme = raw.get("conclusion", "grades")
-    if scheme not in CONCLUSION_SCHEMES:
-        known = ", ".join(CONCLUSION_SCHEMES)
-        raise ScoringConfigError(file, where, f"conclusion must be one of {known}, not {scheme!r}")
-    if confidence == "R" and not readings:
-        raise ScoringConfigError(file, where, "a method marked R must say which parameters are our reading")
-    return ScoringMethod(
-        name=name,
-        rule=str(rule),
-        version=_text({"v": str(raw.get("version") or "")}, "v", file, f"{where} version"),
-        confidence=confidence,
-        label_zh=_text(raw, "label_zh", file, where),
-        label_en=_text(raw, "label_en", file, where),
-        source=_text(raw, "source", file, where),
-        formula_zh=_text(raw, "formula_zh", file, where),
-        formula_en=_text(raw, "formula_en", file, where),
-        parameters=checked,
-        readings=tuple(readings),
-        conclusion=str(scheme),
-    )
 
 
-def _parse_conclusion(raw: Any, file: str) -> ConclusionRules:
-    if not isinstance(raw, Mapping):
-        raise ScoringConfigError(file, "conclusion", "must be a mapping with grades")
-    decimals = raw.get("score_decimals", 2)
-    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
-        raise ScoringConfigError(file, "conclusion", f"score_decimals must be an integer 0-6, not {decimals!r}")
-    grades_raw = raw.get("grades")
-    if not isinstance(grades_raw, list) or not grades_raw:
-        raise ScoringConfigError(file, "conclusion", "grades must be a non-empty list")
-    risk_names = {"none": None, "low": Risk.LOW, "medium": Risk.MEDIUM, "high": Risk.HIGH}
-    grades: list[Grade] = []
-    for n, g in enumerate(grades_raw, start=1):
-        where = f"conclusion grade {n}"
-        if not isinstance(g, Mapping):
-            raise ScoringConfigError(file, where, "must be a mapping")
-        code = _text(g, "code", file, where)
-        where = f"conclusion grade '{code}'"
-        score = g.get("min_score")
-        if not isinstance(score, int | float) or isinstance(score, bool) or score < 0:
-            raise ScoringConfigError(file, where, f"min_score must be a number ≥ 0, not {score!r}")
-        risk = str(g.get("max_risk"))
-        if risk not in risk_names:
-            raise ScoringConfigError(file, where, f"max_risk must be none, low, medium or high, not {risk!r}")
-        if grades and (score > grades[-1].min_score or RISK_RANK[risk_names[risk]] < RISK_RANK[grades[-1].max_risk]):
-            raise ScoringConfigError(file, where, "grades must go from best to worst (min_score and max_risk)")
-        if any(x.code == code for x in grades):
-            raise ScoringConfigError(file, where, "code appears twice")
-        grades.append(
-            Grade(code, _text(g, "zh", file, where), _text(g, "en", file, where), float(score), risk_names[risk])
+class _GradeEntry(RuleModel):
+    code: Words
+    zh: Words
+    en: Words
+    min_score: Annotated[float, Field(ge=0, strict=True)] | Annotated[int, Field(ge=0, strict=True)]
+    max_risk: Literal["none", "low", "medium", "high"]
+
+    @field_validator("max_risk", mode="before")
+    @classmethod
+    def _risk(cls, v: Any) -> str:
+        return str(v)
+
+
+class _ConclusionEntry(RuleModel):
+    source: Words
+    score_decimals: Annotated[int, Field(ge=0, le=6, strict=True)] = 2
+    grades: Annotated[list[_GradeEntry], Field(min_length=1)]
+
+    @field_validator("grades")
+    @classmethod
+    def _best_to_worst(cls, v: list[_GradeEntry]) -> list[_GradeEntry]:
+        for n, g in enumerate(v[1:], start=1):
+            before = v[n - 1]
+            riskier = RISK_RANK[RISK_NAMES[g.max_risk]] < RISK_RANK[RISK_NAMES[before.max_risk]]
+            if g.min_score > before.min_score or riskier:
+                raise At(n, message="grades must go from best to worst (min_score and max_risk)")
+            if any(x.code == g.code for x in v[:n]):
+                raise At(n, message="code appears twice")
+        if v[-1].min_score != 0 or v[-1].max_risk != "high":
+            raise At(len(v) - 1, message="the last grade must take every score and risk")
+        return v
+
+    def rules(self) -> ConclusionRules:
+        grades = tuple(Grade(g.code, g.zh, g.en, float(g.min_score), RISK_NAMES[g.max_risk]) for g in self.grades)
+        return ConclusionRules(grades, self.score_decimals, self.source)
+
+
+class ScoringFile(RuleModel):
+    """scoring_methods.yaml as written (methods and the 优/良/中/差 table); the 2025 parts are read by
+    mlps.rules.verdict2025 with a model of their own."""
+
+    version: str = ""
+    default_method: str = ""
+    methods: Annotated[dict[str, _MethodEntry], Field(min_length=1)]
+    conclusion: _ConclusionEntry
+
+    @field_validator("version", "default_method", mode="before")
+    @classmethod
+    def _str(cls, v: Any) -> str:
+        return str(v or "")
+
+    @model_validator(mode="after")
+    def _default_known(self) -> ScoringFile:
+        if self.default_method not in self.methods:
+            known = ", ".join(self.methods)
+            raise At("default_method", message=f"'{self.default_method}' is not one of {known}")
+        return self
+
+    def config(self, path: str) -> ScoringConfig:
+        return ScoringConfig(
+            version=self.version,
+            default_method=self.default_method,
+            methods={str(k): m.method(str(k)) for k, m in self.methods.items()},
+            conclusion=self.conclusion.rules(),
+            path=path,
         )
-    last = grades[-1]
-    if last.min_score != 0 or last.max_risk is not Risk.HIGH:
-        raise ScoringConfigError(
-            file, f"conclusion grade '{last.code}'", "the last grade must take every score and risk"
-        )
-    return ConclusionRules(tuple(grades), decimals, _text(raw, "source", file, "conclusion"))
 
 
 def default_methods_path() -> Path:
@@ -427,37 +458,13 @@ def default_methods_path() -> Path:
 
 
 def load_scoring_config(path: Path | str | None = None) -> ScoringConfig:
-    """Load and check the scoring methods and conclusion table. Cached per file and modification time."""
+    """Load and check the scoring methods and conclusion table. Cached per file and modification time.
+    A malformed file raises ScoringConfigError naming the file and the entry."""
     p = Path(path) if path else default_methods_path()
-    if not p.exists():
-        raise ScoringConfigError(p.name, "file", f"not found at {p}")
-    return _load_cached(str(p), p.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=8)
-def _load_cached(path: str, _mtime: int) -> ScoringConfig:
-    p = Path(path)
-    file = p.name
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ScoringConfigError(file, "file", f"not valid UTF-8 YAML: {exc}") from None
-    if not isinstance(raw, Mapping):
-        raise ScoringConfigError(file, "file", "must be a mapping with methods and conclusion")
-    methods_raw = raw.get("methods")
-    if not isinstance(methods_raw, Mapping) or not methods_raw:
-        raise ScoringConfigError(file, "methods", "must be a non-empty mapping of method name to method")
-    methods = {str(k): _parse_method(str(k), v, file) for k, v in methods_raw.items()}
-    default = str(raw.get("default_method") or "")
-    if default not in methods:
-        raise ScoringConfigError(file, "default_method", f"'{default}' is not one of {', '.join(methods)}")
-    return ScoringConfig(
-        version=str(raw.get("version") or ""),
-        default_method=default,
-        methods=methods,
-        conclusion=_parse_conclusion(raw.get("conclusion"), file),
-        path=path,
-    )
+        return load(p, ScoringFile, into=functools.partial(ScoringFile.config, path=str(p)))
+    except RuleFileError as exc:
+        raise ScoringConfigError(exc.file, exc.entry or "file", exc.reason) from None
 
 
 def get_method(name: str | None = None, path: Path | str | None = None) -> ScoringMethod:

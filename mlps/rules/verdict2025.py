@@ -18,13 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from mlps.rules.domain import Risk
 from mlps.rules.hazards import NO_HAZARDS, HazardTally
-from mlps.rules.rulefiles import read_yaml
+from mlps.rules.rulefiles import At, RuleFileError, RuleModel, Words, load
 from mlps.rules.scoring_methods import (
     RISK_RANK,
     RULES,
@@ -32,7 +33,6 @@ from mlps.rules.scoring_methods import (
     ItemArrays,
     Reading,
     ResultGrid,
-    ScoringConfig,
     ScoringConfigError,
     default_methods_path,
     load_scoring_config,
@@ -70,81 +70,105 @@ class VerdictRules:
         return self.by_date[-1][1]
 
 
-def _number(raw: Mapping[str, Any], key: str, file: str) -> float:
-    v = raw.get(key)
+# ---------------------------------------------------------------- the file (the 2025 parts of scoring_methods.yaml)
+
+
+Percent = Annotated[float, BeforeValidator(lambda v: _percent(v))]
+
+
+def _percent(v: Any) -> float:
     if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v <= 100:
-        raise ScoringConfigError(file, f"conclusion_2025.{key}", f"must be a number 0-100, not {v!r}")
+        raise ValueError(f"must be a number 0-100, not {v!r}")
     return float(v)
 
 
-def _parse(raw: Mapping[str, Any], file: str, config: ScoringConfig) -> VerdictRules:
-    c = raw.get("conclusion_2025")
-    if not isinstance(c, Mapping):
-        raise ScoringConfigError(file, "conclusion_2025", "must be a mapping")
-    above, basic = _number(c, "conform_above", file), _number(c, "basic_from", file)
-    if basic > above:
-        raise ScoringConfigError(file, "conclusion_2025", "basic_from must not be above conform_above")
-    decimals = c.get("rate_decimals", 2)
-    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
-        raise ScoringConfigError(file, "conclusion_2025.rate_decimals", f"must be an integer 0-6, not {decimals!r}")
-    vs = c.get("verdicts")
-    if not isinstance(vs, list) or [v.get("code") for v in vs if isinstance(v, Mapping)] != [
-        "conform",
-        "basic",
-        "nonconform",
-    ]:
-        raise ScoringConfigError(file, "conclusion_2025.verdicts", "must list conform, basic, nonconform in order")
-    verdicts = tuple(Verdict(str(v["code"]), str(v["zh"]), str(v["en"])) for v in vs)
-    readings = tuple(
-        Reading(
-            str(k),
-            str(r.get("confidence", "R")),
-            " ".join(str(r["note_zh"]).split()),
-            " ".join(str(r["note_en"]).split()),
-        )  # fmt: skip
-        for k, r in (c.get("readings") or {}).items()
-    )
-    rows = raw.get("method_by_date")
-    if not isinstance(rows, list) or not rows:
-        raise ScoringConfigError(file, "method_by_date", "must list {from, method} entries")
-    by_date: list[tuple[date, str]] = []
-    for n, r in enumerate(rows, start=1):
-        start = r.get("from") if isinstance(r, Mapping) else None
-        name = r.get("method") if isinstance(r, Mapping) else None
-        if name not in config.methods:
-            raise ScoringConfigError(file, f"method_by_date #{n}", f"method {name!r} is not configured")
-        if start is None:
-            start = date.min
-        if not isinstance(start, date):
-            raise ScoringConfigError(file, f"method_by_date #{n}", f"'from' must be a date, not {start!r}")
-        by_date.append((start, str(name)))
-    by_date.sort(reverse=True)
-    if by_date[-1][0] != date.min:
-        raise ScoringConfigError(file, "method_by_date", "one entry must have no 'from' (the earliest reports)")
-    return VerdictRules(
-        source=" ".join(str(c.get("source") or "").split()),
-        rate_decimals=decimals,
-        conform_above=above,
-        basic_from=basic,
-        verdicts=verdicts,  # type: ignore[arg-type]
-        readings=readings,
-        by_date=tuple(by_date),
-    )
+class _VerdictEntry(RuleModel):
+    code: str
+    zh: str
+    en: str
+
+
+class _ReadingEntry(RuleModel):
+    confidence: str = "R"
+    note_zh: Words
+    note_en: Words
+
+
+class _Conclusion2025(RuleModel):
+    source: str = ""
+    rate_decimals: Annotated[int, Field(ge=0, le=6, strict=True)] = 2
+    conform_above: Percent
+    basic_from: Percent
+    verdicts: list[_VerdictEntry]
+    readings: dict[str, _ReadingEntry] = {}
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _source(cls, v: Any) -> str:
+        return " ".join(str(v or "").split())
+
+    @field_validator("verdicts", mode="before")
+    @classmethod
+    def _in_order(cls, v: Any) -> Any:
+        if not isinstance(v, list) or [x.get("code") for x in v if isinstance(x, Mapping)] != [
+            "conform",
+            "basic",
+            "nonconform",
+        ]:
+            raise ValueError("must list conform, basic, nonconform in order")
+        return v
+
+    @model_validator(mode="after")
+    def _bands(self) -> _Conclusion2025:
+        if self.basic_from > self.conform_above:
+            raise ValueError("basic_from must not be above conform_above")
+        return self
+
+
+class _ByDate(RuleModel):
+    from_: date | None = Field(None, alias="from")
+    method: str
+
+
+class VerdictFile(RuleModel):
+    """The 2025 parts of scoring_methods.yaml: the conclusion table and which method a report date gets."""
+
+    methods: dict[str, Any]
+    conclusion_2025: _Conclusion2025
+    method_by_date: Annotated[list[_ByDate], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _methods_known(self) -> VerdictFile:
+        for n, row in enumerate(self.method_by_date):
+            if row.method not in self.methods:
+                raise At("method_by_date", n, message=f"method {row.method!r} is not configured")
+        if all(row.from_ is not None for row in self.method_by_date):
+            raise At("method_by_date", message="one entry must have no 'from' (the earliest reports)")
+        return self
+
+    def rules(self) -> VerdictRules:
+        c = self.conclusion_2025
+        by_date = sorted(((row.from_ or date.min, row.method) for row in self.method_by_date), reverse=True)
+        return VerdictRules(
+            source=c.source,
+            rate_decimals=c.rate_decimals,
+            conform_above=c.conform_above,
+            basic_from=c.basic_from,
+            verdicts=tuple(Verdict(v.code, v.zh, v.en) for v in c.verdicts),  # type: ignore[arg-type]
+            readings=tuple(Reading(k, r.confidence, r.note_zh, r.note_en) for k, r in c.readings.items()),
+            by_date=tuple(by_date),
+        )
 
 
 def load_verdict_rules(path: Path | str | None = None) -> VerdictRules:
-    """The 2025 conclusion table and the methods by report date, from the scoring methods file."""
+    """The 2025 conclusion table and the methods by report date, from the scoring methods file (checked whole
+    first). A malformed file raises ScoringConfigError naming the file and the entry."""
     p = Path(path) if path else default_methods_path()
-    raw = read_yaml(p)
-    hit = _PARSED.get(str(p))
-    if hit is not None and hit[0] is raw:
-        return hit[1]
-    rules = _parse(raw, p.name, load_scoring_config(p))
-    _PARSED[str(p)] = (raw, rules)
-    return rules
-
-
-_PARSED: dict[str, tuple[Any, VerdictRules]] = {}
+    load_scoring_config(p)
+    try:
+        return load(p, VerdictFile, into=VerdictFile.rules)
+    except RuleFileError as exc:
+        raise ScoringConfigError(exc.file, exc.entry or "file", exc.reason) from None
 
 
 def method_for(report_date: date | None, chosen: str | None = None, *, today: date | None = None) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mlps.rules.domain import HarmDegree, HarmObject, Judgement
 from mlps.rules.grading import (
@@ -27,7 +28,7 @@ from mlps.rules.grading import (
     grade,
     level_of,
 )
-from mlps.rules.rulefiles import RuleFileError, read_yaml, rule_file
+from mlps.rules.rulefiles import At, RuleModel, Text, load, validate
 
 PRESETS_FILE = "grading_presets.yaml"
 ASPECT_ORDER = ("business", "service")
@@ -187,122 +188,151 @@ class OverrideReasonRequired(ValueError):
         super().__init__(f"override_reason: {', '.join(aspects)} differ from the wizard's suggestion; give a reason")
 
 
-def _text(raw: dict, key: str, where: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{where}: '{key}' is missing or empty")
-    return value.strip()
+# ---------------------------------------------------------------- the file
 
 
-def _parse_option(raw: Any, where: str) -> Option:
-    if not isinstance(raw, dict):
-        raise ValueError(f"{where}: an option must be a mapping")
-    oid = _text(raw, "id", where)
-    where = f"{where}, option {oid}"
-    try:
-        obj, degree = HarmObject(raw.get("object")), HarmDegree(raw.get("degree"))
-    except ValueError:
-        raise ValueError(
-            f"{where}: object/degree must be citizens|society|nation and general|serious|"
-            f"especially_serious, not {raw.get('object')}/{raw.get('degree')}"
-        ) from None
-    return Option(
-        oid,
-        _text(raw, "label_zh", where),
-        _text(raw, "label_en", where),
-        obj,
-        degree,
-        _text(raw, "reason_zh", where),
-        _text(raw, "reason_en", where),
-    )
+class _OptionEntry(RuleModel):
+    id: Text
+    label_zh: Text
+    label_en: Text
+    object: str | None = None
+    degree: str | None = None
+    reason_zh: Text
+    reason_en: Text
 
-
-def parse_wizard(data: Any, file: str = "grading_presets.yaml") -> Wizard:
-    """Validate the wizard data; every error names the file, question, option or preset."""
-    if not isinstance(data, dict):
-        raise ValueError(f"{file}: expected a mapping at the top")
-    questions: list[Question] = []
-    for raw in data.get("questions") or []:
-        qid = _text(raw, "id", f"{file}, a question")
-        where = f"{file}, question {qid}"
-        if raw.get("aspect") not in ASPECT_ORDER:
-            raise ValueError(f"{where}: aspect must be business or service")
-        options = tuple(_parse_option(o, where) for o in raw.get("options") or [])
-        if not options:
-            raise ValueError(f"{where}: no options")
-        if len({o.id for o in options}) != len(options):
-            raise ValueError(f"{where}: duplicate option ids")
-        if any(q.id == qid for q in questions):
-            raise ValueError(f"{where}: duplicate question id")
-        questions.append(
-            Question(
-                qid,
-                raw["aspect"],
-                _text(raw, "text_zh", where),
-                _text(raw, "text_en", where),
-                options,
-                str(raw.get("help_zh") or ""),
-                str(raw.get("help_en") or ""),
-            )
-        )
-    for aspect in ASPECT_ORDER:
-        if not any(q.aspect == aspect for q in questions):
-            raise ValueError(f"{file}: no question for {aspect}")
-    source = data.get("preset_source") or {}
-    wizard = Wizard(
-        tuple(questions),
-        (),
-        str(data.get("version", "")),
-        str(data.get("source_zh", "")),
-        str(data.get("source_en", "")),
-    )
-    presets: list[Preset] = []
-    for raw in data.get("presets") or []:
-        pid = _text(raw, "id", f"{file}, a preset")
-        where = f"{file}, preset {pid}"
-        answers = raw.get("answers") or {}
-        if not isinstance(answers, dict):
-            raise ValueError(f"{where}: answers must be a mapping of question id to option id")
-        answers = {str(k): str(v) for k, v in answers.items()}
+    @model_validator(mode="after")
+    def _cell(self) -> _OptionEntry:
         try:
-            got = suggest(answers, wizard)
-        except ValueError as exc:
-            raise ValueError(f"{where}: {exc}") from None
-        if got.unanswered:
-            raise ValueError(f"{where}: unanswered questions {', '.join(got.unanswered)}")
-        level = raw.get("suggested_level")
-        if level != got.level:
-            raise ValueError(f"{where}: suggested_level {level} but its answers give level {got.level}")
-        presets.append(
-            Preset(
-                pid,
-                _text(raw, "name_zh", where),
-                _text(raw, "name_en", where),
-                answers,
-                level,
-                _text(raw, "note_zh", where),
-                _text(raw, "note_en", where),
-                str(source.get("mark", "R")),
-                str(source.get("zh", "")).strip(),
-                str(source.get("en", "")).strip(),
-            )
+            HarmObject(self.object), HarmDegree(self.degree)
+        except ValueError:
+            raise ValueError(
+                "object/degree must be citizens|society|nation and general|serious|"
+                f"especially_serious, not {self.object}/{self.degree}"
+            ) from None
+        return self
+
+    def option(self) -> Option:
+        return Option(self.id, self.label_zh, self.label_en, HarmObject(self.object), HarmDegree(self.degree),
+                      self.reason_zh, self.reason_en)  # fmt: skip
+
+
+class _QuestionEntry(RuleModel):
+    id: Text
+    aspect: Literal["business", "service"]
+    text_zh: Text
+    text_en: Text
+    options: Annotated[list[_OptionEntry], Field(min_length=1)]
+    help_zh: str = ""
+    help_en: str = ""
+
+    @field_validator("help_zh", "help_en", mode="before")
+    @classmethod
+    def _help(cls, v: Any) -> str:
+        return str(v or "")
+
+    @field_validator("options")
+    @classmethod
+    def _unique(cls, v: list[_OptionEntry]) -> list[_OptionEntry]:
+        ids = [o.id for o in v]
+        if len(set(ids)) != len(ids):
+            raise ValueError("duplicate option ids")
+        return v
+
+    def question(self) -> Question:
+        return Question(self.id, self.aspect, self.text_zh, self.text_en, tuple(o.option() for o in self.options),
+                        self.help_zh, self.help_en)  # fmt: skip
+
+
+class _PresetEntry(RuleModel):
+    id: Text
+    name_zh: Text
+    name_en: Text
+    answers: dict[str, str] = {}
+    suggested_level: int | None = None
+    note_zh: Text
+    note_en: Text
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _answers(cls, v: Any) -> Any:
+        if v is None:
+            return {}
+        if not isinstance(v, dict):
+            raise ValueError("must be a mapping of question id to option id")
+        return {str(k): str(x) for k, x in v.items()}
+
+
+class _Source(RuleModel):
+    mark: str = "R"
+    zh: str = ""
+    en: str = ""
+
+
+class WizardFile(RuleModel):
+    """grading_presets.yaml as written; `wizard()` gives the Wizard the rules use."""
+
+    version: str = ""
+    source_zh: str = ""
+    source_en: str = ""
+    questions: list[_QuestionEntry] = []
+    presets: list[_PresetEntry] = []
+    preset_source: _Source = _Source()
+
+    @field_validator("version", "source_zh", "source_en", mode="before")
+    @classmethod
+    def _str(cls, v: Any) -> str:
+        return str(v if v is not None else "")
+
+    @field_validator("questions", "presets", "preset_source", mode="before")
+    @classmethod
+    def _absent(cls, v: Any, info: ValidationInfo) -> Any:
+        return v if v is not None else ({} if info.field_name == "preset_source" else [])
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WizardFile:
+        seen: set[str] = set()
+        for n, q in enumerate(self.questions):
+            if q.id in seen:
+                raise At("questions", n, message="duplicate question id")
+            seen.add(q.id)
+        for aspect in ASPECT_ORDER:
+            if not any(q.aspect == aspect for q in self.questions):
+                raise At("questions", message=f"no question for {aspect}")
+        bare = self._questions_only()
+        for n, p in enumerate(self.presets):
+            try:
+                got = suggest(p.answers, bare)
+            except ValueError as exc:
+                raise At("presets", n, message=str(exc)) from None
+            if got.unanswered:
+                raise At("presets", n, message=f"unanswered questions {', '.join(got.unanswered)}")
+            if p.suggested_level != got.level:
+                message = f"suggested_level {p.suggested_level} but its answers give level {got.level}"
+                raise At("presets", n, message=message)
+        return self
+
+    def _questions_only(self) -> Wizard:
+        return Wizard(tuple(q.question() for q in self.questions), (), self.version, self.source_zh, self.source_en)
+
+    def wizard(self) -> Wizard:
+        src = self.preset_source
+        presets = tuple(
+            Preset(p.id, p.name_zh, p.name_en, dict(p.answers), p.suggested_level, p.note_zh, p.note_en,
+                   str(src.mark), src.zh.strip(), src.en.strip())  # fmt: skip
+            for p in self.presets
         )
-    return Wizard(wizard.questions, tuple(presets), wizard.version, wizard.source_zh, wizard.source_en)
+        bare = self._questions_only()
+        return Wizard(bare.questions, presets, bare.version, bare.source_zh, bare.source_en)
 
 
-@lru_cache(maxsize=4)
-def _load(path: str, mtime: float) -> Wizard:
-    try:
-        data = read_yaml(path)
-    except RuleFileError as exc:
-        raise ValueError(str(exc)) from None
-    return parse_wizard(data, Path(path).name)
+def parse_wizard(data: Any, file: str = PRESETS_FILE) -> Wizard:
+    """Validate the wizard data; an error names the file and the question, option or preset."""
+    return validate(data, WizardFile, file).wizard()
 
 
 def load_wizard(path: Path | str | None = None) -> Wizard:
     """The wizard's questions and presets (default: the bundled controls/grading_presets.yaml)."""
-    target = Path(path) if path else rule_file(PRESETS_FILE)
-    return _load(str(target), target.stat().st_mtime)
+    return load(Path(path) if path else PRESETS_FILE, WizardFile, into=WizardFile.wizard)
 
 
 def _rank(reason: AnswerReason) -> tuple[int, int, int]:

@@ -97,21 +97,21 @@ BROKEN = [
         "general-L2.yaml",
         lambda d: d["control_points"][1].update(items=[]),
         None,
-        "control point 'grading_filing' .* has no items",
+        r"general-L2.yaml, control_points\[grading_filing\]: has no items \(定级和备案\)",
     ),
     (
         "missing English requirement",
         "general-L2.yaml",
         lambda d: first_item(d).pop("requirement_en"),
         "L2-PES1-01",
-        "English text 'requirement_en' is missing",
+        "'requirement_en' is missing",
     ),
     (
         "missing Chinese evidence",
         "general-L2.yaml",
         lambda d: first_item(d).update(evidence_zh=" "),
         "L2-PES1-01",
-        "Chinese text 'evidence_zh' is missing",
+        "'evidence_zh' is empty",
     ),
     (
         "Chinese field without Chinese",
@@ -153,9 +153,9 @@ BROKEN = [
         "cloud-L2.yaml",
         lambda d: d.update(scope="mobile"),
         None,
-        "file name does not agree with its content",
+        "cloud-L2.yaml, level: file name does not agree with its content",
     ),
-    ("no version", "general-L1.yaml", lambda d: d.pop("version"), None, "field 'version' is missing"),
+    ("no version", "general-L1.yaml", lambda d: d.pop("version"), None, "general-L1.yaml: 'version' is missing"),
 ]
 
 

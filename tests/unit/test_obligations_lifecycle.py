@@ -365,5 +365,7 @@ def test_a_bad_settings_file_is_refused_naming_the_field(tmp_path: Path):
     data["filing"]["mode"] = "lunar_days"
     target = tmp_path / "obligations.yaml"
     target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ValueError, match="obligations.yaml, filing: mode must be working_days or calendar_days"):
+    with pytest.raises(
+        ValueError, match="obligations.yaml, filing: 'mode' must be working_days or calendar_days, not 'lunar_days'"
+    ):
         load_settings(target)

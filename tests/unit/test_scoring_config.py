@@ -67,10 +67,13 @@ def broken(tmp_path: Path, change) -> Path:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda r: r["methods"]["mlps2019"].update(rule="magic"), "method 'mlps2019': rule 'magic' is not one of"),
+        (
+            lambda r: r["methods"]["mlps2019"].update(rule="magic"),
+            "methods.mlps2019: 'rule' must be category_mean, tier_deduction or conformity_rate, not 'magic'",
+        ),
         (
             lambda r: r["methods"]["deduction2021"]["parameters"].update(technical_share=1),
-            "method 'deduction2021': parameter 'technical_share' (y) must be strictly between 0 and 1",
+            "methods.deduction2021.parameters: parameter 'technical_share' (y) must be strictly between 0 and 1",
         ),
         (
             lambda r: r["methods"]["deduction2021"]["parameters"].update(base=-1),
@@ -78,9 +81,9 @@ def broken(tmp_path: Path, change) -> Path:
         ),
         (
             lambda r: r["methods"]["deduction2021"].update(readings={}),
-            "method 'deduction2021': a method marked R must say which parameters are our reading",
+            "methods.deduction2021: a method marked R must say which parameters are our reading",
         ),
-        (lambda r: r["methods"]["mlps2019"].pop("label_zh"), "method 'mlps2019': 'label_zh' is missing"),
+        (lambda r: r["methods"]["mlps2019"].pop("label_zh"), "methods.mlps2019: 'label_zh' is missing"),
         (lambda r: r.update(default_method="nope"), "default_method: 'nope' is not one of"),
         (
             lambda r: r["conclusion"]["grades"].reverse(),
@@ -92,7 +95,7 @@ def broken(tmp_path: Path, change) -> Path:
         ),
         (
             lambda r: r["conclusion"]["grades"][1].update(max_risk="severe"),
-            "conclusion grade 'good': max_risk must be none, low, medium or high",
+            "conclusion.grades[good]: 'max_risk' must be none, low, medium or high, not 'severe'",
         ),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -135,12 +136,17 @@ def _write(tmp_path: Path, data: dict) -> Path:
 def test_a_preset_whose_suggested_level_disagrees_with_its_answers_is_refused(tmp_path):
     data = yaml.safe_load(rule_file(PRESETS_FILE).read_text(encoding="utf-8"))
     data["presets"][0]["suggested_level"] = 3  # the website's answers give 2
-    with pytest.raises(ValueError, match="preset website: suggested_level 3 but its answers give level 2"):
+    with pytest.raises(
+        ValueError,
+        match=re.escape("grading_presets.yaml, presets[website]: suggested_level 3 but its answers give level 2"),
+    ):
         load_wizard(_write(tmp_path, data))
 
 
 def test_an_option_with_an_unknown_object_is_refused_naming_question_and_option(tmp_path):
     data = yaml.safe_load(rule_file(PRESETS_FILE).read_text(encoding="utf-8"))
     data["questions"][0]["options"][0]["object"] = "planet"
-    with pytest.raises(ValueError, match="question data_kind, option public_only: object/degree"):
+    with pytest.raises(
+        ValueError, match=re.escape("grading_presets.yaml, questions[data_kind].options[public_only]: object/degree")
+    ):
         load_wizard(_write(tmp_path, data))

@@ -11,11 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import ConfigDict, ValidationInfo, field_validator, model_validator
 
 from mlps.rules.catalogue import Taxonomy
 from mlps.rules.domain import RESULT_WORDS, Result, Risk
-from mlps.rules.rulefiles import rule_file
+from mlps.rules.rulefiles import At, RuleModel, Text, load, rule_file
 from mlps.rules.text_match import norm_name
 
 VOCABULARY_FILE = "exchange.yaml"
@@ -55,22 +55,48 @@ def vocabulary() -> dict[str, Any]:
     return _load(str(vocabulary_path()))
 
 
-@lru_cache(maxsize=4)
+class _Bilingual(RuleModel):
+    zh: Text
+    en: Text
+
+    @field_validator("zh", "en", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> str:
+        return str(v) if v is not None else ""
+
+
+class VocabularyFile(RuleModel):
+    """exchange.yaml: the sections checked here; every other section is kept as written (`extra="allow"`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    messages: dict[str, _Bilingual]
+    header_synonyms: dict[str, Any]
+    problem_headers: dict[str, Any]
+    suggestions: dict[str, _Bilingual]
+
+    @field_validator("header_synonyms", "problem_headers")
+    @classmethod
+    def _known_fields(cls, v: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        known = FIELDS if info.field_name == "header_synonyms" else PROBLEM_FIELDS
+        unknown = sorted(set(v) - set(known))
+        if unknown:
+            raise ValueError(f"has unknown field(s) {unknown}")
+        return v
+
+    @model_validator(mode="after")
+    def _suggestions_have_messages(self) -> VocabularyFile:
+        for key in self.suggestions:
+            if key not in self.messages:
+                raise At("suggestions", key, message="needs a message of that name")
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump()
+
+
 def _load(path: str) -> dict[str, Any]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    for key, entry in data["messages"].items():  # every message exists in both languages
-        if set(entry) != set(LANGS) or not all(str(entry[lang]).strip() for lang in LANGS):
-            raise ValueError(f"{VOCABULARY_FILE}: message '{key}' needs non-empty zh and en texts")
-    unknown = set(data["header_synonyms"]) - set(FIELDS)
-    if unknown:
-        raise ValueError(f"{VOCABULARY_FILE}: header_synonyms has unknown field(s) {sorted(unknown)}")
-    unknown = set(data["problem_headers"]) - set(PROBLEM_FIELDS)
-    if unknown:
-        raise ValueError(f"{VOCABULARY_FILE}: problem_headers has unknown field(s) {sorted(unknown)}")
-    for key, entry in data["suggestions"].items():
-        if key not in data["messages"] or set(entry) != set(LANGS):
-            raise ValueError(f"{VOCABULARY_FILE}: suggestion '{key}' needs a message of that name and zh and en texts")
-    return data
+    return load(Path(path), VocabularyFile, into=VocabularyFile.as_dict)
 
 
 def _header_index() -> tuple[dict[str, str], list[tuple[str, str]]]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from mlps.rules.rulefiles import RuleFileError, read_yaml, rule_file
+from pydantic import BeforeValidator, Field, field_validator
+
+from mlps.rules.rulefiles import RuleModel, load, validate
 
 SETTINGS_FILE = "obligations.yaml"
 
@@ -124,155 +125,175 @@ class ObligationSettings:
     version: str = ""
 
 
-def _need(raw: dict, key: str, where: str) -> Any:
-    if not isinstance(raw, dict) or key not in raw or raw[key] is None:
-        raise ValueError(f"{where}: '{key}' is missing")
-    return raw[key]
+# ---------------------------------------------------------------------------------------------- the file
 
 
-def _int(raw: dict, key: str, where: str, minimum: int = 0) -> int:
-    value = _need(raw, key, where)
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{where}: '{key}' must be a whole number >= {minimum}, not {value!r}")
-    return value
+def _stripped(v: Any) -> Any:
+    return v.strip() if isinstance(v, str) else v
 
 
-def _date(raw: dict, key: str, where: str, optional: bool = False) -> date | None:
-    value = raw.get(key) if isinstance(raw, dict) else None
-    if value is None and optional:
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{where}: '{key}' must be a date YYYY-MM-DD, not {value!r}") from None
+Stripped = Annotated[str, BeforeValidator(lambda v: _stripped(str(v)) if v is not None else v)]
+Count = Annotated[int, Field(ge=0, strict=True)]
+Positive = Annotated[int, Field(ge=1, strict=True)]
+LevelKey = Literal[1, 2, 3, 4, 5]
 
 
-def _levels(raw: Any, where: str) -> dict[int, Any]:
-    if not isinstance(raw, dict) or not all(isinstance(k, int) and 1 <= k <= 5 for k in raw):
-        raise ValueError(f"{where}: must map levels 1-5 to values")
-    return dict(raw)
+class _Cited(RuleModel):
+    mark: str = ""
+    citation_zh: Stripped
+    citation_en: Stripped
+
+    def citation(self) -> dict[str, str]:
+        return {"zh": self.citation_zh, "en": self.citation_en, "mark": str(self.mark)}
 
 
-def _citation(raw: dict, where: str, suffix: str = "") -> dict[str, str]:
-    return {
-        "zh": str(_need(raw, f"citation{suffix}_zh", where)).strip(),
-        "en": str(_need(raw, f"citation{suffix}_en", where)).strip(),
-        "mark": str(raw.get("mark", "")),
-    }
+class _Filing(_Cited):
+    mode: Literal["working_days", "calendar_days"]
+    working_days: Positive
+    calendar_days: Positive
 
 
-def parse_settings(data: Any, file: str = "obligations.yaml") -> ObligationSettings:
-    """Validate the settings; every error names the file and the field."""
-    if not isinstance(data, dict):
-        raise ValueError(f"{file}: expected a mapping at the top")
-    filing = _need(data, "filing", file)
-    mode = _need(filing, "mode", f"{file}, filing")
-    if mode not in ("working_days", "calendar_days"):
-        raise ValueError(f"{file}, filing: mode must be working_days or calendar_days, not {mode!r}")
-    assess, selfi = _need(data, "agency_assessment", file), _need(data, "self_inspection", file)
-    months = {k: int(v) for k, v in _levels(_need(assess, "months", f"{file}, agency_assessment"), file).items()}
-    self_months = {k: int(v) for k, v in _levels(_need(selfi, "months", f"{file}, self_inspection"), file).items()}
-    if any(v <= 0 for v in [*months.values(), *self_months.values()]):
-        raise ValueError(f"{file}: assessment and self-inspection months must be positive")
-    logs = _need(data, "log_retention", file)
-    citations = {
-        kind: _citation(_need(data, kind, file), f"{file}, {kind}")
-        for kind in (
-            "grading",
-            "expert_review",
-            "authority_approval",
-            "filing",
-            "agency_assessment",
-            "self_inspection",
-            "regrading",
+class _ExpertReview(_Cited):
+    min_level: Positive
+
+
+class _Cadence(_Cited):
+    months: dict[LevelKey, Annotated[int, Field(gt=0)]]
+    marks: dict[LevelKey, str] = {}
+
+
+class _Regrading(_Cited):
+    due_days: Count
+
+
+class _LogRetention(RuleModel):
+    min_days: Positive
+    mark: str = ""
+    citation_before_zh: Stripped
+    citation_before_en: Stripped
+    citation_after_zh: Stripped
+    citation_after_en: Stripped
+
+    def citation(self, when: str) -> dict[str, str]:
+        return {"zh": getattr(self, f"citation_{when}_zh"), "en": getattr(self, f"citation_{when}_en"),
+                "mark": str(self.mark)}  # fmt: skip
+
+
+class _Title(RuleModel):
+    zh: str
+    en: str
+
+
+class _Tier(RuleModel):
+    id: str
+    text_zh: Stripped
+    text_en: Stripped
+    mark: str = ""
+    unit_min: int | None = None
+    unit_max: int | None = None
+    person_min: int | None = None
+    person_max: int | None = None
+    unit_max_cii: int | None = None
+
+
+class _Penalty(RuleModel):
+    id: str
+    from_: date = Field(alias="from")
+    until: date | None = None
+    article_zh: str
+    article_en: str
+    tiers: list[_Tier]
+
+
+class _Case(RuleModel):
+    year: int
+    title_zh: str
+    title_en: str
+    text_zh: Stripped
+    text_en: Stripped
+    mark: str = ""
+
+
+class ObligationsFile(RuleModel):
+    """obligations.yaml as written; `settings()` gives the ObligationSettings the rules use."""
+
+    version: str = ""
+    law_change_date: date
+    due_soon_days: Count
+    filing: _Filing
+    expert_review: _ExpertReview
+    authority_approval: _Cited
+    grading: _Cited
+    agency_assessment: _Cadence
+    self_inspection: _Cadence
+    regrading: _Regrading
+    log_retention: _LogRetention
+    titles: dict[str, _Title]
+    penalties: list[_Penalty]
+    cases: dict[str, _Case]
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, v: Any) -> str:
+        return str(v)
+
+    @field_validator("titles")
+    @classmethod
+    def _every_title(cls, v: dict[str, _Title]) -> dict[str, _Title]:
+        missing = [k for k in KINDS if k not in v]
+        if missing:
+            raise ValueError(f"has no title for {', '.join(missing)}")
+        return v
+
+    @field_validator("cases")
+    @classmethod
+    def _yibin(cls, v: dict[str, _Case]) -> dict[str, _Case]:
+        if "yibin" not in v:
+            raise ValueError("misses the 'yibin' case")
+        return v
+
+    def settings(self) -> ObligationSettings:
+        citations = {k: getattr(self, k).citation() for k in KINDS if k != "log_retention"}
+        citations["log_retention_before"] = self.log_retention.citation("before")
+        citations["log_retention_after"] = self.log_retention.citation("after")
+        penalties = sorted(
+            (
+                Penalty(p.id, p.from_, p.until, p.article_zh, p.article_en,
+                        tuple(PenaltyTier(**t.model_dump()) for t in p.tiers))  # fmt: skip
+                for p in self.penalties
+            ),
+            key=lambda p: p.effective_from,
         )
-    }
-    citations["log_retention_before"] = _citation(logs, f"{file}, log_retention", "_before")
-    citations["log_retention_after"] = _citation(logs, f"{file}, log_retention", "_after")
-    titles = _need(data, "titles", file)
-    for kind in KINDS:
-        entry = _need(titles, kind, f"{file}, titles")
-        _need(entry, "zh", f"{file}, titles.{kind}")
-        _need(entry, "en", f"{file}, titles.{kind}")
-    penalties = []
-    for raw in _need(data, "penalties", file):
-        pid = str(_need(raw, "id", f"{file}, penalties"))
-        where = f"{file}, penalty {pid}"
-        tiers = tuple(
-            PenaltyTier(
-                id=str(_need(t, "id", where)),
-                text_zh=str(_need(t, "text_zh", where)).strip(),
-                text_en=str(_need(t, "text_en", where)).strip(),
-                mark=str(t.get("mark", "")),
-                unit_min=t.get("unit_min"),
-                unit_max=t.get("unit_max"),
-                person_min=t.get("person_min"),
-                person_max=t.get("person_max"),
-                unit_max_cii=t.get("unit_max_cii"),
-            )
-            for t in _need(raw, "tiers", where)
+        return ObligationSettings(
+            law_change_date=self.law_change_date,
+            due_soon_days=self.due_soon_days,
+            filing_mode=self.filing.mode,
+            filing_working_days=self.filing.working_days,
+            filing_calendar_days=self.filing.calendar_days,
+            expert_review_min_level=self.expert_review.min_level,
+            assessment_months=dict(self.agency_assessment.months),
+            assessment_marks={k: str(v) for k, v in self.agency_assessment.marks.items()},
+            self_inspection_months=dict(self.self_inspection.months),
+            self_inspection_marks={k: str(v) for k, v in self.self_inspection.marks.items()},
+            regrading_due_days=self.regrading.due_days,
+            log_min_days=self.log_retention.min_days,
+            titles={k: {"zh": v.zh, "en": v.en} for k, v in self.titles.items()},
+            citations=citations,
+            penalties=tuple(penalties),
+            cases={cid: Case(cid, c.year, c.title_zh, c.title_en, c.text_zh, c.text_en, str(c.mark))
+                   for cid, c in self.cases.items()},  # fmt: skip
+            version=self.version,
         )
-        penalties.append(
-            Penalty(
-                pid,
-                _date(raw, "from", where),
-                _date(raw, "until", where, optional=True),
-                str(_need(raw, "article_zh", where)),
-                str(_need(raw, "article_en", where)),
-                tiers,
-            )
-        )
-    penalties.sort(key=lambda p: p.effective_from)
-    cases = {
-        cid: Case(
-            cid,
-            int(_need(raw, "year", f"{file}, case {cid}")),
-            str(_need(raw, "title_zh", cid)),
-            str(_need(raw, "title_en", cid)),
-            str(_need(raw, "text_zh", cid)).strip(),
-            str(_need(raw, "text_en", cid)).strip(),
-            str(raw.get("mark", "")),
-        )
-        for cid, raw in (_need(data, "cases", file) or {}).items()
-    }
-    if "yibin" not in cases:
-        raise ValueError(f"{file}, cases: the 'yibin' case is missing")
-    return ObligationSettings(
-        law_change_date=_date(data, "law_change_date", file),
-        due_soon_days=_int(data, "due_soon_days", file),
-        filing_mode=mode,
-        filing_working_days=_int(filing, "working_days", f"{file}, filing", 1),
-        filing_calendar_days=_int(filing, "calendar_days", f"{file}, filing", 1),
-        expert_review_min_level=_int(_need(data, "expert_review", file), "min_level", f"{file}, expert_review", 1),
-        assessment_months=months,
-        assessment_marks={k: str(v) for k, v in _levels(assess.get("marks") or {}, file).items()},
-        self_inspection_months=self_months,
-        self_inspection_marks={k: str(v) for k, v in _levels(selfi.get("marks") or {}, file).items()},
-        regrading_due_days=_int(_need(data, "regrading", file), "due_days", f"{file}, regrading"),
-        log_min_days=_int(logs, "min_days", f"{file}, log_retention", 1),
-        titles={k: {"zh": str(v["zh"]), "en": str(v["en"])} for k, v in titles.items()},
-        citations=citations,
-        penalties=tuple(penalties),
-        cases=cases,
-        version=str(data.get("version", "")),
-    )
 
 
-@lru_cache(maxsize=4)
-def _load(path: str, mtime: float) -> ObligationSettings:
-    try:
-        data = read_yaml(path)
-    except RuleFileError as exc:
-        raise ValueError(str(exc)) from None
-    return parse_settings(data, Path(path).name)
+def parse_settings(data: Any, file: str = SETTINGS_FILE) -> ObligationSettings:
+    """Validate the settings; an error names the file and the entry."""
+    return validate(data, ObligationsFile, file).settings()
 
 
 def load_settings(path: Path | str | None = None) -> ObligationSettings:
-    """The obligation settings (default: the bundled controls/obligations.yaml)."""
-    target = Path(path) if path else rule_file(SETTINGS_FILE)
-    return _load(str(target), target.stat().st_mtime)
+    """The obligation settings (default: the bundled controls/obligations.yaml, or $MLPS_CONTROLS_DIR's)."""
+    return load(Path(path) if path else SETTINGS_FILE, ObligationsFile, into=ObligationsFile.settings)
 
 
 def penalty_on(day: date, settings: ObligationSettings | None = None) -> Penalty:
