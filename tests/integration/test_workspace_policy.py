@@ -15,7 +15,7 @@ from mlps.rules.domain import Organisation, Result, System
 from mlps.services.policy import OWNER_KINDS, POLICY
 from mlps.services.workspace import Workspace
 
-PW = "correct-horse-7"
+PW = "lantern-orchard-42"
 
 
 def public_methods() -> list[str]:
