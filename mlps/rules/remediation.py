@@ -41,6 +41,7 @@ from mlps.rules.high_risk import (
     cases_for_gap,
     load_guideline,
 )
+from mlps.rules.item_ids import display_ids
 from mlps.rules.scoring import ScoreResult, item_arrays
 from mlps.rules.scoring_methods import (
     RISK_RANK,
@@ -860,7 +861,7 @@ def plan_rows(
             {
                 "priority": t.priority,
                 "title": t.title(lang),
-                "items": ", ".join(t.item_ids),
+                "items": display_ids(t.item_ids, lang),
                 "category": f"{t.category} {names.get(t.category, '')}".strip(),
                 "control_point": _pick(t.control_point_zh, t.control_point_en, lang),
                 "risk": risk_name(t.risk, lang) if t.risk else "",

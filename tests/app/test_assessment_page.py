@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlps.adapters.store import repository as repo
+from mlps.rules.catalogue import load_catalogue
 from mlps.rules.domain import Result
 from tests.app.conftest import new_app
 
@@ -126,3 +127,18 @@ def test_recorded_conditions_decide_the_case_and_whether_it_can_be_lowered(demo_
     case = next(e for e in at.expander if "判例 6.4.3.2" in e.label)
     assert any("经互联网管理或访问" in i.value and "缓解措施不适用" in i.value for i in case.info)
     assert "降低风险前逐条核实" not in " ".join(c.value for c in case.caption)
+
+
+def test_a_big_data_item_is_listed_and_headed_as_agencies_write_it(demo_store):
+    """The worklist and the item form show category + printed unit (安全计算环境 BDS-L2-03), never the stored id."""
+    system = next(s for s in repo.list_systems(demo_store) if s.name == "学生信息管理系统")
+    big = repo.start_assessment(demo_store, system.id, 2, ["bigdata"], load_catalogue().version, "wang")
+    at = new_app(org=system.organisation_id, system=system.id, assessment=big.id)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    select_item(at, big.id, "BDS-L2-03")
+    table = next(d.value for d in at.dataframe if "编号" in d.value.columns)
+    assert list(table["编号"]) == ["安全计算环境 BDS-L2-03"]
+    assert any(m.value.startswith("**安全计算环境 BDS-L2-03** · ") for m in at.markdown)
+    assert not any("BDS-L2-CES-03" in m.value for m in at.markdown)

@@ -130,3 +130,38 @@ def test_the_assessment_report_prints_the_agencys_form():
     text = all_text(build_assessment_report(data, "zh"))
     assert text.count("安全计算环境BDS-L3-05") == 2  # the problem list and the plan
     assert "BDS-L3-CES-05" not in text
+
+
+def test_last_years_problem_list_names_big_data_items_as_agencies_do():
+    from mlps.adapters.exchange.problem_list import plan_backlog
+
+    rows = [
+        ["序号", "安全类", "测评项", "问题描述", "风险等级", "整改建议"],
+        ["1", "安全计算环境", "BDS-L3-05", "导出接口未做静态脱敏", "中", "启用脱敏"],
+        ["2", "", "安全建设管理 BDS-L3-03", "共享协议未约定保护义务", "低", "补签协议"],
+        ["3", "安全计算环境", "BD-L3-CES-08", "接口未做访问控制", "高", "增加接口鉴权"],
+    ]
+    plan = plan_backlog(workbook({"安全问题汇总": rows}), "问题清单.xlsx", L3_BIG, TAX, every_item=CATALOGUE.items)
+    assert plan.ok, [e.message("en") for e in plan.errors]
+    found = {d.title_zh: d.item_ids for d in plan.drafts}
+    assert found == {
+        "导出接口未做静态脱敏": ("BDS-L3-CES-05",),  # category column + printed unit
+        "共享协议未约定保护义务": ("BDS-L3-CMS-03",),  # category written with the unit
+        "接口未做访问控制": ("BDS-L3-CES-11",),  # old id through the 0005_bigdata table
+    }
+
+
+def test_the_remediation_plan_table_and_workbook_show_big_data_items_as_agencies_write_them():
+    from mlps.adapters.exchange.plan_xlsx import plan_xlsx
+    from mlps.rules.remediation import TaskDraft, plan_rows
+
+    task = TaskDraft("item:BDS-L3-CES-05", ("BDS-L3-CES-05", "L3-CES1-01"), "bigdata", "CES", "annex_h_ces",
+                     "大数据可参考安全控制措施", "Big-data reference measures", "导出接口脱敏", "Mask the export API",
+                     "启用静态脱敏", "Enable static masking", Risk.MEDIUM, (), 1.0, 1)  # fmt: skip
+    zh = plan_rows([task], "zh", columns=("title", "items"))
+    assert zh.iloc[0].tolist() == ["导出接口脱敏", "安全计算环境 BDS-L3-05, L3-CES1-01"]
+    en = plan_rows([task], "en", columns=("title", "items"))
+    assert en.iloc[0].tolist()[1] == "Computing environment BDS-L3-05, L3-CES1-01"
+    sheet = openpyxl.load_workbook(io.BytesIO(plan_xlsx([task], "zh"))).worksheets[0]
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "安全计算环境 BDS-L3-05, L3-CES1-01" in cells

@@ -22,6 +22,7 @@ from mlps.rules.hazards import tally
 from mlps.rules.high_risk import conditions_from_stored
 from mlps.rules.item_ids import display_id, display_ids
 from mlps.rules.remediation import (
+    PROBLEM_LIST,
     Grouping,
     RemediationError,
     RemediationTask,
@@ -178,6 +179,9 @@ def _task_editor(task: RemediationTask, assessment_id: int, results) -> None:
         st.caption(tr("remediation.covers", items=display_ids(task.item_ids, lg)))
         if task.case_ids:
             st.caption(tr("remediation.cases", cases=", ".join(task.case_ids)))
+        if task.origin == PROBLEM_LIST:  # imported from last year's report: where, and the hazards it was given
+            codes = ", ".join(task.hazard_codes) or "—"
+            st.caption(tr("bk.task_origin", ref=one_line(task.origin_ref) or "—", codes=codes))
         st.caption(tr("remediation.points", points=f"{task.points:.2f}"))
         with st.expander(tr("remediation.what_to_do"), expanded=False):
             st.text(task.action(lg))
