@@ -16,9 +16,11 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT
 from tests.e2e.conftest import free_port, sign_in, wait_healthy
+from tests.e2e.flood import flood
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SITE = ROOT / "deploy" / "nginx" / "mlps-site.conf"
+LIMITS = ROOT / "deploy" / "nginx" / "mlps-limits.conf"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,7 @@ http {{
     fastcgi_temp_path {temp}/fastcgi;
     uwsgi_temp_path {temp}/uwsgi;
     scgi_temp_path {temp}/scgi;
+    include {LIMITS};
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
     server {{
         listen 127.0.0.1:{port};
@@ -86,3 +89,10 @@ def test_the_app_works_through_the_proxy_and_foreign_images_are_blocked(page: Pa
     page.evaluate("() => { const i = new Image(); i.src = 'http://127.0.0.1:9/pixel.png'; document.body.append(i); }")
     page.wait_for_timeout(500)
     assert any("img-src" in m for m in blocked)
+
+
+def test_the_proxy_refuses_a_flood_of_anonymous_sessions_itself(proxy_url):
+    got = flood(proxy_url, 30)
+    assert got["admitted"] <= 8, got  # nginx: 2 a second with a burst of 4 per address (mlps-limits.conf)
+    assert got["refused_with"].get(429, 0) >= 20, got  # refused by nginx (429), not only by the app (403)
+    assert max(got["health_waits"]) < 10, got
