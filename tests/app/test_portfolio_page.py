@@ -115,6 +115,25 @@ def test_the_scores_chart_and_the_dashboard_of_the_system_in_view(demo_store):
     assert any("一次测评" in c.value for c in at.caption)  # one assessment: the trend says so
 
 
+def test_the_demo_school_shows_a_2025_verdict_with_its_hazards_beside_an_older_2019_score(demo_store):
+    """The student system is judged by the 2025 rules with two major hazards, one remediated; the office system's
+    older assessment keeps its 2019 score and 优/良/中/差. Each card says which it is."""
+    at, system = open_page(demo_store, "学生信息管理系统")
+    a, r = scored_alone(demo_store, system)
+    assert sorted((h.code, h.remediated) for h in hz.list_hazards(demo_store, a.id)) == [
+        ("A-18", False), ("A-26", True)]  # fmt: skip
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["符合率"] == f"{r.score:.2f}" and metrics["结论"] in ("符合", "基本符合", "不符合")
+    assert metrics["结论"] != "符合"  # an open hazard keeps it from 符合 whatever the rate
+    assert any("2（1个已整改）" in c.value for c in at.caption)
+    at, office = open_page(demo_store, "办公自动化系统")
+    older, r = scored_alone(demo_store, office)
+    assert older.report_date < date(2025, 3, 20) and r.method.name == "mlps2019"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["结论"] in ("优", "良", "中", "差") and "符合率" not in metrics
+    assert not any("个已整改" in c.value for c in at.caption)
+
+
 def test_the_trend_adds_a_point_per_assessment(demo_store):
     system = next(s for s in repo.list_systems(demo_store) if s.name == "办公自动化系统")
     first = repo.list_assessments(demo_store, system.id)[0]
