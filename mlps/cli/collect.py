@@ -20,10 +20,11 @@ from mlps.adapters.collector.bundle import as_text, collect
 from mlps.adapters.collector.package import build_zipapp
 from mlps.cli import UsageError
 from mlps.rules.collector import load_collector_map
+from mlps.rules.levels import is_level
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.level is not None and args.level not in (1, 2, 3, 4):
+    if args.level is not None and not is_level(args.level, assessed=True):
         raise UsageError(f"--level: must be 1, 2, 3 or 4, not {args.level}")
     cmap = load_collector_map()
     mapping = cmap.for_bundle()

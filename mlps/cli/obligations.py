@@ -9,7 +9,7 @@ from datetime import date
 
 from mlps.cli import UsageError
 from mlps.rules.domain import AssessmentKind, GradingRecord, HarmDegree, HarmObject, Judgement
-from mlps.rules.grading import LEVEL_NAMES
+from mlps.rules.levels import is_level
 from mlps.rules.obligations import AssessmentDone, Change, SystemLifecycle, obligations_for, penalty_on, timeline
 
 # The CLI knows only the final level; the record needs judgements, so it carries one matrix cell of that level.
@@ -33,7 +33,7 @@ def _date(flag: str, text: str | None) -> date | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.level not in LEVEL_NAMES:
+    if not is_level(args.level):
         raise UsageError(f"--level: {args.level} is not a level (use 1 to 5)")
     if args.log_retention_days is not None and args.log_retention_days < 0:
         raise UsageError(f"--log-retention-days: must be 0 or more, not {args.log_retention_days}")

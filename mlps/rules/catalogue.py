@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import pandas as pd
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from mlps.rules.levels import AssessedLevel
 from mlps.rules.rulefiles import At, RuleFileError, RuleModel, Text, ZhText, controls_dir, load
 
 TAXONOMY_FILE = "taxonomy.yaml"
@@ -368,7 +369,7 @@ class CatalogueFile(RuleModel):
     """One catalogue file, `{scope}-L{level}.yaml`, checked against the taxonomy (validation context)."""
 
     scope: str
-    level: Literal[1, 2, 3, 4]
+    level: AssessedLevel
     version: Text
     control_points: Annotated[list[_ControlPointEntry], Field(min_length=1)]
 

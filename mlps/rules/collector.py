@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import field_validator
 
 from mlps.rules.domain import ItemResult, Result
+from mlps.rules.levels import AssessedLevel
 from mlps.rules.rulefiles import RuleModel, load
 
 MAP_FILE = "collector.yaml"
@@ -55,7 +56,7 @@ class CollectorMap:
 
 
 class _CheckEntry(RuleModel):
-    items: dict[Literal[1, 2, 3, 4], list[str]]  # level -> item ids
+    items: dict[AssessedLevel, list[str]]  # level -> item ids
     points: dict[str, list[str]] = {}  # control point key -> letters
 
 
@@ -63,7 +64,7 @@ class CollectorFile(RuleModel):
     """collector.yaml as written: which items each check is evidence for, per level, and the thresholds."""
 
     version: str = ""
-    default_level: Literal[1, 2, 3, 4] = 3
+    default_level: AssessedLevel = 3
     thresholds: dict[str, Any] = {}
     checks: dict[str, _CheckEntry]
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from mlps.rules.domain import GradingRecord, HarmDegree, HarmObject, Judgement
+from mlps.rules.levels import LEVEL_NAMES
 
 STANDARD = "GB/T 22240-2020"
 
@@ -70,13 +71,6 @@ DEGREE_NAMES: dict[HarmDegree, dict[str, str]] = {
     },
 }
 
-LEVEL_NAMES: dict[int, dict[str, str]] = {
-    1: {"zh": "第一级（自主保护级）", "en": "level 1 (self-protection)"},
-    2: {"zh": "第二级（指导保护级）", "en": "level 2 (guided protection)"},
-    3: {"zh": "第三级（监督保护级）", "en": "level 3 (supervised protection)"},
-    4: {"zh": "第四级（强制保护级）", "en": "level 4 (mandatory protection)"},
-    5: {"zh": "第五级（专控保护级）", "en": "level 5 (specially controlled protection)"},
-}
 
 ASPECTS: dict[str, dict[str, str]] = {
     "business": {

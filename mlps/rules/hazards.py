@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from mlps.rules.high_risk import HighRiskGuideline, cases_for_gap, load_guideline
+from mlps.rules.levels import AssessedLevel
 from mlps.rules.rulefiles import At, RuleFileError, RuleModel, load, rule_file
 
 TRIGGERS_FILE = "hazard_triggers.yaml"
@@ -187,7 +188,7 @@ class _TriggerEntry(RuleModel):
     scope: str = ""
     category: str = ""
     control_point: str = ""
-    items: dict[Literal[1, 2, 3, 4], Annotated[list[str], Field(min_length=1)]] = {}
+    items: dict[AssessedLevel, Annotated[list[str], Field(min_length=1)]] = {}
     question_zh: str = ""
     question_en: str = ""
 

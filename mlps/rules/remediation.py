@@ -42,6 +42,7 @@ from mlps.rules.high_risk import (
     load_guideline,
 )
 from mlps.rules.item_ids import display_ids
+from mlps.rules.levels import is_level
 from mlps.rules.scoring import ScoreResult, item_arrays
 from mlps.rules.scoring_methods import (
     RISK_RANK,
@@ -582,7 +583,7 @@ def plan_tasks(
         grouping = Grouping(grouping)
     except ValueError:
         raise RemediationError(f"grouping '{grouping}' is not one of item, control_point") from None
-    if level not in (1, 2, 3, 4):
+    if not is_level(level, assessed=True):
         raise RemediationError(f"level must be 1 to 4, not {level}")
     model = WhatIfModel(score, items, config)
     cases = cases or load_guideline()

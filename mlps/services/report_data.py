@@ -60,6 +60,7 @@ from mlps.rules.filing_details import ATTACHMENTS, AUTHORITY_ATTACHMENT, FILING_
 from mlps.rules.hazards import Hazard, load_hazard_triggers, tally
 from mlps.rules.high_risk import conditions_of
 from mlps.rules.item_ids import display_ids
+from mlps.rules.levels import is_level
 from mlps.rules.remediation import PROBLEM_LIST, retest_outcome
 from mlps.rules.results import results_frame
 from mlps.rules.risks import RiskDecision, apply_decisions
@@ -180,7 +181,7 @@ def scenario_from_profile(stored: Mapping[str, Any] | None, lang: str = "zh") ->
     role = CLOUD_ROLES.get(_text(prof.get("cloud_role")).lower(), "")
     platform = _mapping(prof.get("cloud_platform"))
     level = platform.get("level")
-    level = level if isinstance(level, int) and not isinstance(level, bool) and 1 <= level <= 5 else None
+    level = level if is_level(level) else None
     apps = prof.get("mobile_apps")
     apps = [a.strip() for a in apps if isinstance(a, str) and a.strip()] if isinstance(apps, list | tuple) else []
     cross = extra.get("bigdata_cross_border")

@@ -14,6 +14,7 @@ from pathlib import Path
 from mlps.adapters.collector import COLLECTOR_VERSION
 from mlps.adapters.collector.bundle import BUNDLE_FORMAT, FORMAT_VERSION, findings_sha256
 from mlps.adapters.collector.findings import VERDICTS
+from mlps.rules.levels import is_level
 
 CORE_MODULES = ("__init__", "findings", "fsread", "parsing", "checks_auth", "checks_logs", "checks_host", "bundle")
 PACKAGE = "mlps_collector"
@@ -95,7 +96,7 @@ def read_bundle(data: bytes) -> ReadBundle:
     if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 0):
         raise BundleError(f"'log_retention_days' must be a whole number of days or null, not {days!r}")
     host = raw.get("host") if isinstance(raw.get("host"), dict) else {}
-    level = raw.get("level") if raw.get("level") in (1, 2, 3, 4) else None
+    level = raw.get("level") if is_level(raw.get("level"), assessed=True) else None
     return ReadBundle(
         raw=raw,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, ValidationInfo, field_validator, model_validato
 
 from mlps.rules.catalogue import Taxonomy
 from mlps.rules.domain import RESULT_WORDS, Result, Risk
+from mlps.rules.levels import short_name
 from mlps.rules.rulefiles import At, RuleModel, Text, load, rule_file
 from mlps.rules.text_match import norm_name
 
@@ -258,7 +259,8 @@ def export_text(key: str, lang: str) -> str:
 
 
 def level_name(level: int, lang: str) -> str:
-    return vocabulary()["export"]["level_names"][level]["zh" if lang == "zh" else "en"]
+    """第三级 / Level 3 (mlps.rules.levels)."""
+    return short_name(level, "zh" if lang == "zh" else "en")
 
 
 def kind_name(kind: str, lang: str) -> str:

@@ -40,6 +40,7 @@ from mlps.adapters.reports.texts import level_label, tx, word
 from mlps.rules.catalogue import CatalogueError, Item, load_taxonomy
 from mlps.rules.domain import AssessmentKind, Organisation, Result, Risk, System
 from mlps.rules.item_ids import display_id
+from mlps.rules.levels import ASSESSED_LEVELS
 from mlps.rules.rulefiles import controls_dir
 from mlps.rules.soa_apply import ApplicabilityRow
 
@@ -73,7 +74,6 @@ def number(value: object) -> float | None:
 
 RISK_ORDER = {Risk.HIGH: 0, Risk.MEDIUM: 1, Risk.LOW: 2, None: 3}
 RESULT_ORDER = (Result.CONFORM, Result.PARTIAL, Result.NONCONFORM, Result.NA, Result.NOT_ASSESSED)
-ASSESSED_LEVELS = (1, 2, 3, 4)  # level 5 has no public requirements (docs/domain.md)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from mlps.adapters.reports.missing import MissingField, check, missing
 from mlps.adapters.reports.texts import level_label, tx, word
 from mlps.rules.domain import GradingRecord, HarmDegree, HarmObject, Judgement, Organisation, System
 from mlps.rules.grading import DEGREES, DRAFT_2018_CELLS, MATRIX, OBJECTS
+from mlps.rules.levels import is_level
 
 ORGANISATION_REQUIRED = ("name", "security_department")
 SYSTEM_REQUIRED = ("name", "owner", "description", "business_description", "data_description")
@@ -58,7 +59,7 @@ def check_grading(grading: GradingRecord) -> None:
                 "the GB/T 22240-2020 matrix"
             ) from None
     for name in ("business_level", "service_level", "level"):
-        if getattr(grading, name) not in (1, 2, 3, 4, 5):
+        if not is_level(getattr(grading, name)):
             raise ValueError(f"grading {name} must be 1 to 5, not {getattr(grading, name)!r}")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from mlps.i18n import normalise_language
+from mlps.rules.levels import NUMERALS_ZH, PROTECTION_NAMES, protection_name
 
 TEXTS_FILE = Path(__file__).with_name("texts.yaml")
 
@@ -41,9 +42,10 @@ def level_label(level: int | None, lang: str, full: bool = False) -> str:
     """第三级 / Level 3; with full=True 第三级（监督保护级） / Level 3 (supervised protection)."""
     if level is None:
         return tx("common", "empty", lang)
-    shown = texts()["level_roman"].get(level, str(level)) if normalise_language(lang) == "zh" else str(level)
-    if full and level in texts()["level_names"]:
-        return tx("common", "level_full", lang, level=shown, name=tx("level_names", level, lang))
+    zh = normalise_language(lang) == "zh"
+    shown = NUMERALS_ZH.get(level, str(level)) if zh else str(level)
+    if full and level in PROTECTION_NAMES:
+        return tx("common", "level_full", lang, level=shown, name=protection_name(level, "zh" if zh else "en"))
     return tx("common", "level_n", lang, level=shown)
 
 

@@ -16,7 +16,6 @@ from mlps.rules.applicability.profile import (  # noqa: F401
     CLOUD_ROLE_WORDS,
     EXTENSIONS,
     HIGH_RISK_FIELDS,
-    LEVELS,
     PLATFORM_FIELDS,
     PROFILE_BOOL_FIELDS,
     PROFILE_FIELDS,

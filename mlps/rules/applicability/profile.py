@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-LEVELS = (1, 2, 3, 4)  # levels with public requirements (level 5 has none)
+from mlps.rules.levels import ASSESSED_LEVELS, LEVELS, is_level
+
 EXTENSIONS = ("cloud", "mobile", "iot", "ics", "bigdata")
 SCOPE_UNIT = {"cloud": 2, "mobile": 3, "iot": 4, "ics": 5}  # x.2 … x.5 of each level's chapter
 
@@ -76,9 +77,9 @@ PROFILE_FIELDS = ("cloud_role", "cloud_platform", "mobile_apps", "description", 
 PLATFORM_FIELDS = ("name", "level", "filing_number")
 
 
-def _check_level(level: Any, what: str = "level", allowed: Sequence[int] = LEVELS) -> int:
-    if isinstance(level, bool) or not isinstance(level, int) or level not in allowed:
-        extra = " (level 5 has no public requirements)" if allowed == LEVELS else ""
+def _check_level(level: Any, what: str = "level", allowed: Sequence[int] = ASSESSED_LEVELS) -> int:
+    if not is_level(level, assessed=allowed == ASSESSED_LEVELS):
+        extra = " (level 5 has no public requirements)" if allowed == ASSESSED_LEVELS else ""
         raise ValueError(f"{what} must be one of {', '.join(map(str, allowed))}{extra}, got {level!r}")
     return level
 
@@ -97,7 +98,7 @@ def _platform_from_dict(raw: Any) -> CloudPlatform | None:
         raise ValueError("profile fields 'cloud_platform.name' and 'cloud_platform.filing_number' must be text")
     level = raw.get("level")
     if level is not None:
-        _check_level(level, "profile field 'cloud_platform.level'", (1, 2, 3, 4, 5))
+        _check_level(level, "profile field 'cloud_platform.level'", LEVELS)
     return CloudPlatform(name=name.strip(), level=level, filing_number=number.strip())
 
 

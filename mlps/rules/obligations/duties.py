@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from mlps.rules.domain import AssessmentKind, GradingRecord
-from mlps.rules.grading import LEVEL_NAMES
+from mlps.rules.levels import LEVEL_NAMES, is_level
 from mlps.rules.obligations.settings import STATUS_NAMES, ObligationSettings, Severity, Status, load_settings
 from mlps.rules.workdays import (
     Deadline,
@@ -70,7 +70,7 @@ def validate_lifecycle(lc: SystemLifecycle, today: date) -> list[str]:
     for g in lc.gradings:
         if g.graded_on is None:
             continue
-        if not 1 <= g.level <= 5:
+        if not is_level(g.level):
             problems.append(f"{who}: level must be 1 to 5, not {g.level}")
         for name in ("graded_on", "expert_review_on", "authority_approved_on", "filed_on"):
             value = getattr(g, name)
@@ -86,7 +86,7 @@ def validate_lifecycle(lc: SystemLifecycle, today: date) -> list[str]:
             problems.append(f"{who}: change on {c.on.isoformat()} is after today")
     if lc.log_retention_days is not None and lc.log_retention_days < 0:
         problems.append(f"{who}: log_retention_days must be 0 or more, not {lc.log_retention_days}")
-    if lc.expected_level is not None and not 1 <= lc.expected_level <= 5:
+    if lc.expected_level is not None and not is_level(lc.expected_level):
         problems.append(f"{who}: expected_level must be 1 to 5, not {lc.expected_level}")
     return problems
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
+from mlps.rules.levels import Level
 from mlps.rules.rulefiles import RuleModel, load, validate
 
 SETTINGS_FILE = "obligations.yaml"
@@ -135,7 +136,7 @@ def _stripped(v: Any) -> Any:
 Stripped = Annotated[str, BeforeValidator(lambda v: _stripped(str(v)) if v is not None else v)]
 Count = Annotated[int, Field(ge=0, strict=True)]
 Positive = Annotated[int, Field(ge=1, strict=True)]
-LevelKey = Literal[1, 2, 3, 4, 5]
+LevelKey = Level
 
 
 class _Cited(RuleModel):

@@ -20,7 +20,6 @@ from mlps.adapters.exchange.soa_xlsx import statement_xlsx
 from mlps.i18n import t
 from mlps.rules.applicability import (
     HIGH_RISK_FIELDS,
-    LEVELS,
     STATUS_WORDS,
     CloudPlatform,
     CloudRole,
@@ -37,13 +36,14 @@ from mlps.rules.applicability import (
 )
 from mlps.rules.domain import Risk, System
 from mlps.rules.item_ids import display_id
+from mlps.rules.levels import ASSESSED_LEVELS, LEVELS, protection_name
 from mlps.ui.common import catalogue, lang, lang_key, remember, tr
 from mlps.ui.context import in_view, ws
 from mlps.ui.high_risk_panel import conditions_form
 from mlps.ui.safe import one_line
 
 ROLES = [r.value for r in CloudRole]
-PLATFORM_LEVELS = [None, 1, 2, 3, 4, 5]
+PLATFORM_LEVELS = [None, *LEVELS]
 STATUSES = [s.value for s in Status]
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 APP_SEPARATORS = re.compile(r"[,，、;；\n]+")
@@ -118,7 +118,7 @@ def _bump_form(system_id: int) -> None:
 
 
 def _level_name(n: int, lg: str) -> str:
-    return t("applicability.level_option", lg, n=n, name=t(f"level.{n}", lg))
+    return t("applicability.level_option", lg, n=n, name=protection_name(n, lg))
 
 
 def _join(words, lg: str) -> str:
@@ -138,16 +138,20 @@ def _scope_list(codes, lg: str) -> str:
 
 def _level(system: System) -> int:
     lg = lang()
-    if system.level in LEVELS:
-        st.caption(tr("applicability.level_graded", level=system.level, name=tr(f"level.{system.level}")))
+    if system.level in ASSESSED_LEVELS:
+        st.caption(tr("applicability.level_graded", level=system.level, name=protection_name(system.level, lg)))
         return system.level
     st.warning(tr("applicability.not_graded") if system.level is None else tr("applicability.level5"))
     c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
     name = f"ap_level_{system.id}"
     key = lang_key(name)
-    default = {} if key in st.session_state else {"index": LEVELS.index(4 if system.level else 2)}
+    default = {} if key in st.session_state else {"index": ASSESSED_LEVELS.index(4 if system.level else 2)}
     level = c1.selectbox(
-        tr("applicability.level_pick"), list(LEVELS), format_func=lambda n: _level_name(n, lg), key=key, **default
+        tr("applicability.level_pick"),
+        list(ASSESSED_LEVELS),
+        format_func=lambda n: _level_name(n, lg),
+        key=key,
+        **default,
     )
     remember(name, level)
     c2.page_link(GRADING_PAGE, label=tr("applicability.go_grading"), icon="⚖️")

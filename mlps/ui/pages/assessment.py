@@ -16,6 +16,7 @@ from mlps.rules.catalogue import Item
 from mlps.rules.domain import Assessment, ItemResult, Result, Risk
 from mlps.rules.errors import ConflictError, UploadRejected
 from mlps.rules.item_ids import display_id
+from mlps.rules.levels import protection_name
 from mlps.rules.worklist import WHOLE_SYSTEM, assessed_objects, filter_worklist, progress, worklist
 from mlps.services.agency_import import object_descriptions
 from mlps.ui.collector_panel import collector_panel
@@ -75,7 +76,7 @@ def _start_form(system, previous: list[Assessment]) -> None:
         levels = [1, 2, 3, 4]
         level = c1.selectbox(
             tr("req.level"), levels, index=levels.index(system.level) if system.level in levels else 1,
-            format_func=lambda n: t("req.level_option", lg, n=n, name=t(f"level.{n}", lg)),
+            format_func=lambda n: t("req.level_option", lg, n=n, name=protection_name(n, lg)),
         )  # fmt: skip
         kind = c2.selectbox(tr("as.kind"), ["self", "agency"], format_func=lambda k: t(f"as.kind.{k}", lg))
         title = c3.text_input(tr("as.title_field"), value=tr("as.default_title", year=date.today().year))

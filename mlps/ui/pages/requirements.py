@@ -8,6 +8,7 @@ import streamlit as st
 from mlps.i18n import pick, t
 from mlps.rules.catalogue import CatalogueError, Item, counts_by_category, level_change, search_items
 from mlps.rules.item_ids import display_id
+from mlps.rules.levels import protection_name
 from mlps.ui.common import catalogue, lang, lang_key, remember, tr
 
 
@@ -118,7 +119,7 @@ def render() -> None:
         left.selectbox(
             tr("req.level"),
             levels,
-            format_func=lambda n: t("req.level_option", lg, n=n, name=t(f"level.{n}", lg)),
+            format_func=lambda n: t("req.level_option", lg, n=n, name=protection_name(n, lg)),
             key=key,
             **default,
         ),

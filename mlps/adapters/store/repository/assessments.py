@@ -25,6 +25,7 @@ from mlps.rules.domain import (
     Risk,
 )
 from mlps.rules.errors import ConflictError, NotFound
+from mlps.rules.levels import is_level
 
 # ---------------------------------------------------------------- assessments
 
@@ -68,7 +69,7 @@ def start_assessment(
 ) -> Assessment:
     """Open a new assessment. With `baseline_from`, copy that assessment's results and evidence (for the items
     that still apply) as a starting point, each marked for review."""
-    if level not in (1, 2, 3, 4):
+    if not is_level(level, assessed=True):
         raise ValueError("an assessment covers levels 1 to 4 (level 5 has no public requirements)")
     if kind not in ("self", "agency"):
         raise ValueError("kind is self or agency")
