@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from mlps.rules.applicability.profile import CloudRole, SystemProfile, profile_from_dict
-from mlps.rules.rulefiles import RuleFileError, read_yaml, rule_file
+from mlps.rules.rulefiles import RuleFileError, load
 
 HIGH_RISK_FILE = "high_risk_2025.yaml"
 CASE_NUMBER = re.compile(r"^(6|7|8|9|10)\.\d{1,2}\.\d{1,2}\.\d{1,2}$")
@@ -307,45 +307,13 @@ def cases_for_gap(
 # ---------------------------------------------------------------- loading
 
 
-def _where(exc: ValidationError, raw: Any) -> str:
-    err = exc.errors()[0]
-    loc = list(err.get("loc", ()))
-    case = ""
-    if len(loc) >= 2 and loc[0] == "cases" and isinstance(loc[1], int):
-        entry = raw["cases"][loc[1]] if isinstance(raw, Mapping) else None
-        number = entry.get("case") if isinstance(entry, Mapping) else None
-        case = f"case {number}" if number else f"case #{loc[1] + 1}"
-        loc = loc[2:]
-    field_path = ".".join(str(p) for p in loc)
-    msg = str(err.get("msg", "")).removeprefix("Value error, ")
-    return ", ".join(p for p in (case, f"'{field_path}'" if field_path else "", msg) if p)
-
-
-def parse_guideline(raw: Any, file: str = HIGH_RISK_FILE) -> HighRiskGuideline:
-    """Check and type the parsed YAML. Raises HighRiskError naming the file, the case and the field."""
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("cases"), list):
-        raise HighRiskError(f"{file}: must be a mapping with a list 'cases'")
-    try:
-        return HighRiskGuideline.model_validate(raw)
-    except ValidationError as exc:
-        raise HighRiskError(f"{file}: {_where(exc, raw)}") from None
-
-
 def load_guideline(path: Path | str | None = None) -> HighRiskGuideline:
-    """The cases from `path`, or from high_risk_2025.yaml ($MLPS_CONTROLS_DIR first, else the bundled file);
-    read through the rule-file reader (cached per modification) and parsed once per reading."""
-    p = Path(path) if path else rule_file(HIGH_RISK_FILE)
+    """The cases from `path`, or from high_risk_2025.yaml ($MLPS_CONTROLS_DIR first, else the bundled file),
+    through the one rule-file loader (validated and cached per modification, mlps.rules.rulefiles)."""
     try:
-        raw = read_yaml(p)
+        return load(Path(path) if path else HIGH_RISK_FILE, HighRiskGuideline)
     except RuleFileError as exc:
         raise HighRiskError(str(exc)) from None
-    hit = _PARSED.get(str(p))
-    if hit is None or hit[0] is not raw:
-        hit = _PARSED[str(p)] = (raw, parse_guideline(raw, p.name))
-    return hit[1]
-
-
-_PARSED: dict[str, tuple[Any, HighRiskGuideline]] = {}
 
 
 def check_against_catalogue(guideline: HighRiskGuideline, catalogue: Any, file: str = HIGH_RISK_FILE) -> None:

@@ -8,7 +8,7 @@ found there replaces the bundled one of the same name.
 file, and caches the result per path, modification time and model, so a changed file is read again and an
 unchanged one is parsed and checked once per process. Every error is one line naming the file and the entry as a
 path of keys, e.g. `grading_presets.yaml, questions[data_kind].options[public_only]: object must be ...`: list
-entries are named by their id (`id`, `code` or `key`) where they have one, else by their position (`#2`).
+entries are named by their id (`id`, `code`, `key` or `case`) where they have one, else by their position (`#2`).
 """
 
 from __future__ import annotations
@@ -153,11 +153,14 @@ def validate(data: Any, model: type[M], file: str, *, context: dict[str, Any] | 
         raise _error(exc, data, file) from None
 
 
+ID_KEYS = ("id", "code", "key", "case")  # the keys that name a list entry in an error
+
+
 def _label(node: Any, key: Any) -> tuple[str, Any]:
     """How one step of an error location is shown, and the data below it."""
     if isinstance(key, int) and isinstance(node, list):
         child = node[key] if 0 <= key < len(node) else None
-        ident = next((child[k] for k in ("id", "code", "key") if isinstance(child, dict) and child.get(k)), None)
+        ident = next((child[k] for k in ID_KEYS if isinstance(child, dict) and child.get(k)), None)
         return (f"[{ident}]" if ident is not None else f"[#{key + 1}]"), child
     child = node.get(key) if isinstance(node, dict) else None
     return f".{key}", child
@@ -236,7 +239,8 @@ def _error(exc: ValidationError, data: Any, file: str) -> RuleFileError:
         loc, reason = loc[:-2], f"key {reason}"
     elif field is not None and not (first["type"] == "value_error" and _is_entry(loc, data)):
         # a field's own problem reads "'field' is missing"; a model's own check names what it means
-        reason, loc = f"'{field}' {reason}", loc[:-1]
+        named = first["type"] == "value_error" and reason.lstrip("'").startswith(field)  # says its field itself
+        reason, loc = (reason if named else f"'{field}' {reason}"), loc[:-1]
     more = len(errors) - 1
     if more:
         reason += f" (and {more} more problem{'s' if more > 1 else ''})"
