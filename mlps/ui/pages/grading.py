@@ -15,6 +15,7 @@ import streamlit as st
 from mlps.i18n import LANGUAGES, pick, t
 from mlps.rules import grading as gr
 from mlps.rules.domain import GradingRecord, HarmDegree, HarmObject, Judgement, System
+from mlps.rules.levels import LEVEL_NAMES
 from mlps.rules.lifecycle import STEPS, blocking, build_lifecycle, check_step, step_status
 from mlps.rules.obligations import filing_deadline, load_settings, validate_lifecycle
 from mlps.rules.wizard import OverrideReasonRequired, Suggestion, Wizard, choose, load_wizard
@@ -28,7 +29,7 @@ FLASH = "gr_flash"
 
 
 def _level_name(level: int, lg: str) -> str:
-    return gr.LEVEL_NAMES[level][lg]
+    return LEVEL_NAMES[level][lg]
 
 
 def _flash() -> None:
