@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         assessments=assessments,
         changes=changes,
         log_retention_days=args.log_retention_days,
+        plan_submitted_on=_date("--plan-submitted-on", args.plan_submitted_on),
     )
     result = obligations_for(lifecycle, today)
     penalty = penalty_on(today)
@@ -103,6 +104,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--last-assessment", metavar="DATE", help="last assessment by an accredited agency")
     p.add_argument("--last-self-inspection", metavar="DATE")
     p.add_argument("--change-on", metavar="DATE", action="append", help="a significant change (repeatable)")
+    p.add_argument("--plan-submitted-on", metavar="DATE", help="when the protection work plan was last submitted")
     p.add_argument("--log-retention-days", type=int, metavar="N", help="the log retention actually configured")
     p.add_argument("--name", default="system", help="the system's name, shown in the output")
     p.add_argument("--today", metavar="DATE", help="judge as of this date (default: today)")

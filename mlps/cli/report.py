@@ -1,14 +1,17 @@
 """`mlps report KIND --system ID [--assessment ID] --lang zh|en --out FILE.pdf`: a filing document or the
 assessment report as PDF, from the database MLPS_DATABASE_URL (or --database) names.
 
-KIND: grading (定级报告), filing (备案表), expert-review (专家评审意见表), assessment (测评报告; the newest
+KIND: grading (定级报告), filing (备案表), expert-review (专家评审意见表), protection-plan (保护工作方案, level 3+,
+drafted from the newest assessment), assessment (测评报告; the newest
 assessment of the system unless --assessment names one; --method picks the scoring method, --suggest-risks
 rates problems matching a high-risk case as high; otherwise risks are as recorded). An admin tool: it reads the
 store directly, without the app's roles.
 
 A document that lacks required fields is not written: a JSON message on stderr lists the missing fields with
-labels in the chosen language, exit status 2. --force writes it anyway (empty fields print as empty). Success
-prints {"kind", "system", "out", "pages", "bytes"} on stdout.
+labels in the chosen language, exit status 2. --force writes it anyway (the fields stay blank and are listed on
+the document's last page). Success
+prints {"kind", "system", "out", "format", "pages", "bytes"} on stdout ("pages" for PDF only).
+--format docx writes an editable Word file of any of them (the same document model as the PDF).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--assessment", type=int, default=None, help="assessment id (assessment only; default: newest)")
     p.add_argument("--lang", choices=rd.LANGS, default="zh", help="zh (default) or en")
     p.add_argument("--out", required=True, help="the PDF file to write")
+    p.add_argument("--format", choices=rd.FORMATS, default="pdf", help="pdf (default) or docx (editable Word)")
     p.add_argument("--force", action="store_true", help="write the document even if required fields are missing")
     p.add_argument("--method", default=None, help="scoring method for the assessment report (default: mlps2019)")
     p.add_argument(
@@ -61,7 +65,7 @@ def _out_path(text: str) -> Path:
 
 def _write(out: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder, so a failure never leaves half a PDF behind."""
-    fd, tmp = tempfile.mkstemp(prefix=".mlps-report-", suffix=".pdf", dir=out.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".mlps-report-", suffix=out.suffix or ".tmp", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -108,6 +112,14 @@ def cmd_report(args: argparse.Namespace) -> int:
             gathered, args.lang, method=args.method, suggest_risks=args.suggest_risks, report_date=date.today()
         )
         missing = rd.missing_fields("assessment", data)
+    elif args.kind == "protection-plan":
+        if inputs.grading is None:
+            raise UsageError(f"--system {args.system}: not graded yet; grade it before drafting its protection plan")
+        assessments = reader.assessments(args.system)
+        assessment_id = assessments[0].id if assessments else None
+        gathered = rd.gather_assessment_inputs(reader, assessment_id, load_catalogue()) if assessments else None
+        data = rd.protection_plan_data(inputs, gathered, load_catalogue(), args.lang)
+        missing = rd.missing_fields("protection-plan", data)
     else:
         assessment_id = None
         missing = rd.missing_fields(args.kind, inputs)
@@ -128,11 +140,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         sys.stderr.write("\n")
         return 2
     if args.kind == "assessment":
-        pdf = rd.build_assessment_document(data, args.lang)
+        pdf = rd.build_assessment_document(data, args.lang, args.format)
+    elif args.kind == "protection-plan":
+        pdf = rd.build_plan_document(data, args.lang, args.format)
     else:
-        pdf = rd.build_grading_document(args.kind, inputs, args.lang)
+        pdf = rd.build_grading_document(args.kind, inputs, args.lang, args.format)
     _write(out, pdf)
-    result = {"kind": args.kind, "system": args.system, "out": str(out), "pages": rd.page_count(pdf), "bytes": len(pdf)}
+    result = {"kind": args.kind, "system": args.system, "out": str(out), "format": args.format, "bytes": len(pdf)}
+    if args.format == "pdf":
+        result["pages"] = rd.page_count(pdf)
     if assessment_id is not None:
         result["assessment"] = assessment_id
     if missing:

@@ -116,21 +116,31 @@ class Organisation:
     name: str
     id: int | None = None
     credit_code: str = ""  # 统一社会信用代码
-    address: str = ""
+    address: str = ""  # the street address (the form's address is province / city / county / street)
     region_code: str = ""  # 行政区划代码
     head_name: str = ""  # 单位负责人
     head_title: str = ""
-    head_phone: str = ""
+    head_phone: str = ""  # office phone
     security_department: str = ""  # 网络安全责任部门
     security_contact: str = ""
-    security_phone: str = ""
+    security_phone: str = ""  # office phone
     security_email: str = ""
     data_department: str = ""  # 数据安全责任部门
     data_contact: str = ""
-    data_phone: str = ""
-    affiliation: str = ""  # 隶属关系
-    unit_type: str = ""  # 单位类型
-    industry: str = ""  # 行业类别
+    data_phone: str = ""  # office phone
+    affiliation: str = ""  # 隶属关系 (a code of mlps/controls/filing_codes.yaml)
+    unit_type: str = ""  # 单位类型 (code)
+    industry: str = ""  # 行业类别 (code)
+    province: str = ""  # the 2025 form's address parts and the fields below (migration 0008_filing2025)
+    city: str = ""
+    county: str = ""
+    postal_code: str = ""  # 邮政编码
+    head_email: str = ""
+    security_title: str = ""
+    security_mobile: str = ""
+    data_title: str = ""
+    data_mobile: str = ""
+    data_email: str = ""
 
 
 @dataclass

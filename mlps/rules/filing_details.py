@@ -19,9 +19,11 @@ Chinese and English, and nothing is returned to save. No streamlit.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 # Documents a level-3+ filing attaches (docs/domain.md, filing form). The authority's approval only where there is one.
@@ -299,3 +301,164 @@ def with_log_evidence(stored: Mapping[str, Any] | None, text: str | None) -> dic
     else:
         out.pop(LOG_EVIDENCE, None)
     return out
+
+
+PLAN_SUBMITTED = "protection_plan_submitted_on"  # when the protection work plan was last submitted (2025 rules, Q23)
+
+
+def plan_submitted_from(stored: Mapping[str, Any] | None) -> date | None:
+    """The stored submission date of the protection work plan (an unreadable value reads as none)."""
+    value = _mapping(stored).get(PLAN_SUBMITTED)
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def with_plan_submitted(stored: Mapping[str, Any] | None, day: date | None, today: date) -> dict[str, Any]:
+    """The stored dict with the protection plan's submission date set (None removes it); a date after today is
+    refused."""
+    out = dict(_mapping(stored))
+    if day is None:
+        out.pop(PLAN_SUBMITTED, None)
+        return out
+    if not isinstance(day, date) or day > today:
+        raise FilingDetailsError(
+            f"保护工作方案报送日期（{day}）不能晚于今天（{today}）。",
+            f"The protection plan's submission date ({day}) cannot be after today ({today}).",
+        )
+    out[PLAN_SUBMITTED] = day.isoformat()
+    return out
+
+
+# The asset inventory the protection work plan lists (2025 rules, Q23 names the five kinds): internet-facing
+# resources, base environment, network devices, system software, security products.
+ASSETS = "assets"
+ASSET_KINDS = ("internet", "environment", "network", "software", "security")
+ASSET_KIND_NAMES = {
+    "internet": ("互联网资源", "internet-facing resources"),
+    "environment": ("基础环境", "base environment"),
+    "network": ("网络设备", "network devices"),
+    "software": ("系统软件", "system software"),
+    "security": ("网络安全产品", "security products"),
+}
+ASSET_COLUMNS = ("kind", "name", "details", "quantity")
+
+
+@dataclass(frozen=True)
+class AssetRow:
+    """One line of a system's asset inventory: its kind (ASSET_KINDS), name, details (model, version, address,
+    domain) and quantity (as the unit writes it)."""
+
+    kind: str
+    name: str
+    details: str = ""
+    quantity: str = ""
+
+
+def assets_from(stored: Mapping[str, Any] | None) -> list[AssetRow]:
+    """The stored inventory (``stored["filing"]["assets"]``); rows of an unknown kind or without a name dropped."""
+    raw = _mapping(_mapping(stored).get(FILING)).get(ASSETS)
+    rows = []
+    for r in raw if isinstance(raw, list) else []:
+        r = _mapping(r)
+        kind, name = _stored_text(r.get("kind")), _stored_text(r.get("name"))
+        if kind in ASSET_KINDS and name:
+            rows.append(AssetRow(kind, name, _stored_text(r.get("details")), _stored_text(r.get("quantity"))))
+    return rows
+
+
+def with_assets(stored: Mapping[str, Any] | None, rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The stored dict with the asset inventory replaced by `rows`: empty rows dropped; a row needs a kind of
+    ASSET_KINDS and a name. Raises FilingDetailsError naming the row (from 1) and the column."""
+    out: list[dict[str, str]] = []
+    for n, raw in enumerate(rows, start=1):
+        raw = _mapping(raw)
+        if all(_is_blank(raw.get(k)) for k in ASSET_COLUMNS):
+            continue
+        row = {k: _text(raw.get(k), MAX_CELL, f"资产第 {n} 行", f"Asset row {n}") for k in ASSET_COLUMNS}
+        if row["kind"] not in ASSET_KINDS:
+            raise FilingDetailsError(
+                f"资产第 {n} 行：请选择资产类别（互联网资源、基础环境、网络设备、系统软件或网络安全产品）。",
+                f"Asset row {n}: choose a kind (internet, environment, network, software or security).",
+            )
+        if not row["name"]:
+            raise FilingDetailsError(f"资产第 {n} 行没有名称：请填写名称，或删除这一行。",
+                                     f"Asset row {n} has no name: give it one, or delete the row.")  # fmt: skip
+        out.append(row)
+    if len(out) > MAX_ROWS:
+        raise FilingDetailsError(f"资产清单最多 {MAX_ROWS} 行。", f"The asset inventory takes at most {MAX_ROWS} rows.")
+    return _with_filing(stored, assets=out)
+
+
+# The 2025 filing form's graded-object table asks, beyond the system's own fields, for coded answers (code lists
+# in mlps/controls/filing_codes.yaml, marked R) and, for an internet-facing object, where it is reached from.
+# Kept in ``stored["filing"]["form"]``; the codes are checked against the lists by the caller's FilingCodes.
+FORM = "form"
+FORM_CODE_FIELDS = ("business_type", "service_scope", "service_targets", "deployment_scope", "network_nature")
+FORM_MULTI_FIELDS = ("interconnection",)
+FORM_TEXT_FIELDS = ("source_ips", "domains", "protocols_ports", "parent_unit")
+FORM_NAMES = {
+    "business_type": ("业务类型", "business type"),
+    "service_scope": ("服务范围", "service scope"),
+    "service_targets": ("服务对象", "service targets"),
+    "deployment_scope": ("覆盖范围", "deployment scope"),
+    "network_nature": ("网络性质", "network nature"),
+    "interconnection": ("系统互联情况", "interconnection"),
+    "source_ips": ("互联网访问源地址（IP）", "source IP addresses"),
+    "domains": ("域名", "domain names"),
+    "protocols_ports": ("协议与端口", "protocols and ports"),
+    "parent_unit": ("上级系统所属单位", "the parent system's unit"),
+}
+
+
+@dataclass(frozen=True)
+class FormDetails:
+    """The graded-object table's extras as stored: codes as strings ('' when not chosen)."""
+
+    business_type: str = ""
+    service_scope: str = ""
+    service_targets: str = ""
+    deployment_scope: str = ""
+    network_nature: str = ""
+    interconnection: tuple[str, ...] = ()
+    source_ips: str = ""
+    domains: str = ""
+    protocols_ports: str = ""
+    parent_unit: str = ""
+
+
+def form_details_from(stored: Mapping[str, Any] | None) -> FormDetails:
+    raw = _mapping(_mapping(_mapping(stored).get(FILING)).get(FORM))
+    multi = raw.get("interconnection")
+    return FormDetails(
+        **{k: _stored_text(raw.get(k)) for k in (*FORM_CODE_FIELDS, *FORM_TEXT_FIELDS)},
+        interconnection=tuple(_stored_text(v) for v in multi if _stored_text(v)) if isinstance(multi, list) else (),
+    )
+
+
+def with_form_details(stored: Mapping[str, Any] | None, values: Mapping[str, Any], codes: Any) -> dict[str, Any]:
+    """The stored dict with the graded-object extras set from `values` (keys of FORM_NAMES; a key not given keeps
+    its stored value). `codes` is the FilingCodes the coded answers must belong to. Raises FilingDetailsError
+    naming the field."""
+    current: dict[str, Any] = dataclasses.asdict(form_details_from(stored))
+    for key, value in values.items():
+        if key not in FORM_NAMES:
+            raise FilingDetailsError(f"未知的栏目：{key}", f"Unknown field: {key}")
+        zh, en = FORM_NAMES[key]
+        if key in FORM_MULTI_FIELDS:
+            items = [_text(v, MAX_CELL, zh, en) for v in (value or ())]
+            chosen = [codes.code_of(key, v) for v in items if v]
+        elif key in FORM_CODE_FIELDS:
+            items = [_text(value, MAX_CELL, zh, en)]
+            chosen = [codes.code_of(key, items[0])] if items[0] else []
+        else:
+            current[key] = _text(value, MAX_NOTE, zh, en)
+            continue
+        bad = [v for v, c in zip([v for v in items if v], chosen, strict=True) if not c]
+        if bad:
+            raise FilingDetailsError(f"{zh}：“{bad[0]}”不是代码表中的代码。",
+                                     f"{en}: '{bad[0]}' is not a code of the list.")
+        current[key] = chosen if key in FORM_MULTI_FIELDS else (chosen[0] if chosen else "")
+    clean = {k: v for k, v in current.items() if v}
+    return _with_filing(stored, **{FORM: clean})

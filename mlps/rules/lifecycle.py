@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from mlps.rules.domain import AssessmentKind, GradingRecord, System
-from mlps.rules.filing_details import log_evidence_from
+from mlps.rules.filing_details import log_evidence_from, plan_submitted_from
 from mlps.rules.obligations import (
     AssessmentDone,
     Change,
@@ -107,6 +107,7 @@ def build_lifecycle(
     changes: Iterable[Change] = (),
     log_evidence: str = "",
     expected_level: int | None = None,
+    plan_submitted_on: date | None = None,
 ) -> SystemLifecycle:
     """The lifecycle of one system: its whole grading history (the current grading is the latest graded one),
     completed assessments, recorded changes, the configured log retention and its go-live date."""
@@ -120,6 +121,7 @@ def build_lifecycle(
         log_evidence=log_evidence,
         expected_level=expected_level,
         go_live=system.go_live,
+        plan_submitted_on=plan_submitted_on,
     )
 
 
@@ -163,6 +165,7 @@ def organisation_lifecycles(systems: Iterable[System], facts: LifecycleFacts) ->
                 days,
                 changes=change_facts(facts.changes.get(s.id, ())),
                 log_evidence=evidence,
+                plan_submitted_on=plan_submitted_from(facts.profiles.get(s.id)),
             )
         )
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
@@ -18,6 +19,8 @@ from mlps.adapters.store import repository as repo
 from mlps.adapters.store.models import OrganisationRow
 from mlps.rules.catalogue import Catalogue
 from mlps.rules.domain import HarmDegree, HarmObject, ItemResult, Judgement, Organisation, Result, Risk, System
+from mlps.rules.filing_codes import load_filing_codes
+from mlps.rules.filing_details import with_assets, with_form_details
 from mlps.rules.grading import grade
 from mlps.rules.hazards import Hazard, load_hazard_triggers
 
@@ -33,6 +36,8 @@ class DemoSystem:
     graded_days_ago: int
     filed: bool
     share_assessed: float
+    assets: tuple[dict[str, str], ...] = ()  # the asset inventory of the filing details (protection work plan)
+    form: dict[str, Any] | None = None  # the 2025 filing form's coded answers (codes of filing_codes.yaml)
 
 
 def _systems(org_id: int) -> list[DemoSystem]:
@@ -105,6 +110,39 @@ def _systems(org_id: int) -> list[DemoSystem]:
             filed=False,
             share_assessed=0.3,
         ),
+        DemoSystem(  # level 3, filed, with an asset inventory: its protection work plan can be drafted (Q23)
+            System(
+                name="智慧校园数据平台",
+                organisation_id=org_id,
+                code="QS-DP",
+                description="汇集全县 12 所学校学籍、考勤、一卡通和家校互动数据的区域平台，县教育局机房部署。",
+                owner="信息中心",
+                business_type="数据共享",
+                business_description="向各校和县教育局提供统一身份认证、数据交换和统计分析。",
+                data_description="全县约 3 万名学生的身份、学籍、考勤和消费记录。",
+                service_scope="全县中小学",
+                service_users="全县教职工和学生家长",
+                deployment="县教育局机房，服务器 6 台，经专线连接各校",
+                internet_facing=True,
+                internet_details="家长端 https://parent.qsyz.example（443 端口）",
+                go_live=date(2022, 9, 1),
+            ),
+            (HarmObject.SOCIETY, HarmDegree.SERIOUS, "全县学生个人信息大量泄露会扰乱教育管理秩序、损害公共利益"),
+            (HarmObject.SOCIETY, HarmDegree.GENERAL, "平台停止服务会影响全县学校的考勤和家校联系"),
+            graded_days_ago=300,
+            filed=True,
+            share_assessed=0.6,
+            assets=(
+                {"kind": "internet", "name": "家长端网站", "details": "parent.qsyz.example，443 端口", "quantity": "1"},
+                {"kind": "environment", "name": "县教育局机房", "details": "UPS、精密空调、门禁", "quantity": "1"},
+                {"kind": "network", "name": "核心交换机", "details": "双机热备", "quantity": "2"},
+                {"kind": "software", "name": "数据库管理系统", "details": "关系型数据库，主备部署", "quantity": "2"},
+                {"kind": "security", "name": "下一代防火墙", "details": "边界访问控制与入侵防御", "quantity": "1"},
+            ),
+            form={"business_type": "5", "service_scope": "30", "service_targets": "3", "deployment_scope": "2",
+                  "network_nature": "2", "interconnection": ["3"], "source_ips": "不限（家长端面向公众）",
+                  "domains": "parent.qsyz.example", "protocols_ports": "HTTPS 443"},  # fmt: skip
+        ),
     ]
 
 
@@ -135,21 +173,36 @@ def create(sm: sessionmaker, catalogue: Catalogue, today: date | None = None) ->
         Organisation(
             name=DEMO_NAME,
             credit_code="12511500MB1234567X",
-            address="四川省青山县文昌路 1 号",
+            province="四川省",
+            city="青山市",
+            county="青山县",
+            address="文昌路 1 号",
+            postal_code="644000",
             region_code="511500",
             head_name="李校长",
             head_title="校长",
+            head_phone="0831-0000001",
+            head_email="principal@qsyz.example",
             security_department="信息中心",
             security_contact="王老师",
+            security_title="信息技术教师",
             security_phone="0831-0000000",
-            affiliation="县级",
-            unit_type="事业单位",
-            industry="教育",
+            security_mobile="13800000000",
+            security_email="it@qsyz.example",
+            # the data-security department and its contact are left for the school to fill in (new in 2025)
+            affiliation="4",  # codes of mlps/controls/filing_codes.yaml: county, public institution, education
+            unit_type="3",
+            industry="43",
         ),
         DEMO_USER,
     )
     for demo in _systems(org.id):
         system = repo.save_system(sm, demo.system, DEMO_USER)
+        if demo.assets or demo.form:
+            profile = with_assets({}, demo.assets)
+            if demo.form:
+                profile = with_form_details(profile, demo.form, load_filing_codes())
+            repo.set_system_profile(sm, system.id, profile, DEMO_USER)
         graded = grade(Judgement(*demo.business), Judgement(*demo.service))
         level = graded.level
         graded_on = today - timedelta(days=demo.graded_days_ago)

@@ -51,12 +51,29 @@ from mlps.adapters.reports import (
     missing_filing_fields,
     missing_grading_report_fields,
 )
-from mlps.adapters.reports.assessment_report import LastYearRow
+from mlps.adapters.reports.assessment_report import LastYearRow, build_assessment_report_docx
+from mlps.adapters.reports.expert_review import build_expert_review_docx
+from mlps.adapters.reports.filing_form import build_filing_form_docx
+from mlps.adapters.reports.grading_report import build_grading_report_docx
 from mlps.adapters.reports.missing import missing
+from mlps.adapters.reports.protection_plan import (
+    PLAN_FROM_LEVEL,
+    PlanProblem,
+    PlanTask,
+    ProtectionPlanData,
+    build_protection_plan,
+    build_protection_plan_docx,
+)
 from mlps.adapters.store import repository as repo
 from mlps.rules.catalogue import Catalogue, Item
 from mlps.rules.domain import AssessmentKind, GradingRecord, ItemResult, Organisation, Result, Risk, System
-from mlps.rules.filing_details import ATTACHMENTS, AUTHORITY_ATTACHMENT, FILING_TEXT_FIELDS
+from mlps.rules.filing_details import (
+    ATTACHMENTS,
+    AUTHORITY_ATTACHMENT,
+    FILING_TEXT_FIELDS,
+    assets_from,
+    form_details_from,
+)
 from mlps.rules.hazards import Hazard, load_hazard_triggers, tally
 from mlps.rules.high_risk import conditions_of
 from mlps.rules.item_ids import display_ids
@@ -69,7 +86,8 @@ from mlps.rules.soa_apply import SavedStatement, applicability_rows, saved_state
 from mlps.rules.verdict2025 import SCHEME as RATE2025
 from mlps.rules.verdict2025 import method_for
 
-KINDS = ("grading", "filing", "expert-review", "assessment")
+KINDS = ("grading", "filing", "expert-review", "protection-plan", "assessment")
+FORMATS = ("pdf", "docx")
 GRADING_KINDS = ("grading", "filing", "expert-review")
 LANGS = ("zh", "en")
 CLOUD_ROLES = {"provider": "provider", "customer": "customer", "both": "both", "云服务商": "provider",
@@ -84,6 +102,7 @@ class Reader(Protocol):
     def get_system(self, system_id: int) -> System: ...
     def current_gradings(self, system_ids: list[int]) -> dict[int, GradingRecord]: ...
     def system_profile(self, system_id: int) -> dict: ...
+    def systems(self, org_id: int) -> list[System]: ...
     def assessments(self, system_id: int) -> list[repo.Assessment]: ...
     def get_assessment(self, assessment_id: int) -> repo.Assessment: ...
     def results(self, assessment_id: int) -> list[ItemResult]: ...
@@ -106,6 +125,9 @@ class RepositoryReader:
 
     def system_profile(self, system_id: int) -> dict:
         return repo.get_system_profile(self._sm, system_id)
+
+    def systems(self, org_id: int) -> list[System]:
+        return repo.list_systems(self._sm, org_id)
 
     def assessments(self, system_id: int) -> list[repo.Assessment]:
         return repo.list_assessments(self._sm, system_id)
@@ -233,6 +255,7 @@ class GradingInputs:
     system: System
     grading: GradingRecord | None
     profile: Mapping[str, Any] = field(default_factory=dict)
+    all_levels: tuple[int, ...] = ()  # the current levels of every graded object of the unit (filing form)
 
     def filing_entry(self, lang: str = "zh") -> FilingEntry | None:
         if self.grading is None:
@@ -243,12 +266,14 @@ class GradingInputs:
             scenario_from_profile(self.profile, lang),
             attachments_from_profile(self.profile),
             data_survey_from_profile(self.profile),
+            form_details_from(self.profile),
         )
 
     @property
     def version(self) -> str:
         """Changes whenever anything the three documents print changes."""
-        return fingerprint(self.organisation, self.system, self.grading, sorted(self.profile.items(), key=str))
+        return fingerprint(self.organisation, self.system, self.grading, sorted(self.profile.items(), key=str),
+                           self.all_levels)  # fmt: skip
 
 
 def gather_grading_inputs(reader: Reader, system_id: int) -> GradingInputs:
@@ -257,12 +282,18 @@ def gather_grading_inputs(reader: Reader, system_id: int) -> GradingInputs:
     system = reader.get_system(system_id)
     org = reader.get_organisation(system.organisation_id)
     grading = reader.current_gradings([system_id]).get(system_id)
-    return GradingInputs(org, system, grading, dict(reader.system_profile(system_id) or {}))
+    ids = [s.id for s in reader.systems(org.id)]
+    levels = tuple(sorted(g.level for g in reader.current_gradings(ids).values()))
+    return GradingInputs(org, system, grading, dict(reader.system_profile(system_id) or {}), levels)
 
 
-def missing_fields(kind: str, inputs: GradingInputs | AssessmentReportData) -> list[MissingField]:
+def missing_fields(kind: str, inputs: GradingInputs | AssessmentReportData | ProtectionPlanData) -> list[MissingField]:
     """The required fields `kind` lacks (empty: complete). The labels are in both languages (MissingField)."""
     check_kind(kind)
+    if kind == "protection-plan":
+        if not isinstance(inputs, ProtectionPlanData):
+            raise TypeError("the protection work plan is checked on its ProtectionPlanData")
+        return list(inputs.missing)
     if kind == "assessment":
         if not isinstance(inputs, AssessmentReportData):
             raise TypeError("the assessment report is checked on its AssessmentReportData")
@@ -281,34 +312,51 @@ def missing_fields(kind: str, inputs: GradingInputs | AssessmentReportData) -> l
     return missing_filing_fields(org, [entry])
 
 
-def build_grading_document(kind: str, inputs: GradingInputs, lang: str = "zh") -> bytes:
-    """The grading report, the filing form or the expert review form as PDF bytes. Raises ValueError when the
-    system has no grading (the documents cannot exist without one)."""
+def check_format(fmt: str, kind: str) -> str:
+    """Every document is written as PDF or as an editable Word file (one document model for both)."""
+    check_kind(kind)
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be pdf or docx, not {fmt!r}")
+    return fmt
+
+
+def build_grading_document(kind: str, inputs: GradingInputs, lang: str = "zh", fmt: str = "pdf") -> bytes:
+    """The grading report, the filing form or the expert review form as PDF (or Word, where `DOCX_KINDS` has it)
+    bytes. Raises ValueError when the system has no grading (the documents cannot exist without one)."""
     check_kind(kind)
     check_lang(lang)
     if kind not in GRADING_KINDS:
         raise ValueError(f"'{kind}' is not a grading document; use one of {', '.join(GRADING_KINDS)}")
+    check_format(fmt, kind)
     org, system, grading = inputs.organisation, inputs.system, inputs.grading
     if grading is None:
         raise ValueError(f"system '{system.name}' has no grading record: grade it first")
+    docx = fmt == "docx"
     if kind == "grading":
-        return build_grading_report(org, system, grading, lang)
+        return (build_grading_report_docx if docx else build_grading_report)(org, system, grading, lang)
     if kind == "expert-review":
-        return build_expert_review_form(org, system, grading, lang)
-    return build_filing_form(org, [inputs.filing_entry(lang)], lang, filled_by=grading.graded_by)
+        build = build_expert_review_docx if docx else build_expert_review_form
+        return build(org, system, grading, lang)
+    build = build_filing_form_docx if docx else build_filing_form
+    return build(org, [inputs.filing_entry(lang)], lang, all_levels=inputs.all_levels, filed_on=grading.filed_on)
 
 
-def document_file_name(kind: str, system: System, lang: str, assessment_id: int | None = None) -> str:
+def build_plan_document(data: ProtectionPlanData, lang: str = "zh", fmt: str = "pdf") -> bytes:
+    """The protection work plan as PDF or Word bytes."""
+    check_lang(lang)
+    check_format(fmt, "protection-plan")
+    return build_protection_plan_docx(data, lang) if fmt == "docx" else build_protection_plan(data, lang)
+
+
+def document_file_name(kind: str, system: System, lang: str, assessment_id: int | None = None, fmt: str = "pdf") -> str:
     """A plain ASCII file name: grading-report-sys3-zh.pdf, assessment-report-sys3-a7-en.pdf."""
     stem = {"grading": "grading-report", "filing": "filing-form", "expert-review": "expert-review-form",
-            "assessment": "assessment-report"}[check_kind(kind)]  # fmt: skip
+            "protection-plan": "protection-plan", "assessment": "assessment-report"}[check_kind(kind)]  # fmt: skip
     tail = f"-a{assessment_id}" if assessment_id is not None else ""
-    return f"{stem}-sys{system.id}{tail}-{lang}.pdf"
+    return f"{stem}-sys{system.id}{tail}-{lang}.{fmt}"
 
 
 # ---------------------------------------------------------------- the assessment report
-
-
 
 
 def _records(rows: list[ItemResult], results: set[Result] | None = None) -> str:
@@ -524,6 +572,64 @@ def assessment_report_data(
     return data, scored
 
 
-def build_assessment_document(data: AssessmentReportData, lang: str = "zh") -> bytes:
+def build_assessment_document(data: AssessmentReportData, lang: str = "zh", fmt: str = "pdf") -> bytes:
+    """The assessment report as PDF or Word bytes (one document model)."""
     check_lang(lang)
-    return build_assessment_report(data, lang)
+    check_format(fmt, "assessment")
+    return build_assessment_report_docx(data, lang) if fmt == "docx" else build_assessment_report(data, lang)
+
+
+# ---------------------------------------------------------------- the protection work plan (2025 rules, Q23)
+
+
+def protection_plan_data(
+    inputs: GradingInputs, assessment: AssessmentInputs | None, catalogue: Catalogue, lang: str = "zh"
+) -> ProtectionPlanData:
+    """The protection work plan of a level-3+ system from what the workbench holds: the asset inventory of the
+    filing details, and from the newest assessment (when there is one) the measures in place (conforming items,
+    with what was seen), the problems with their causes (what was seen on the gaps) and the remediation tasks as the
+    work plan. The major risk hazards recorded for the assessment come first; when none is recorded, the plan lists
+    the problems and says so."""
+    check_lang(lang)
+    g = inputs.grading
+    if g is None:
+        raise ValueError(f"system '{inputs.system.name}' has no grading record: grade it first")
+    assets = tuple(assets_from(inputs.profile))
+    todo = [] if assets else [missing("plan.assets")]
+    if g.level < PLAN_FROM_LEVEL:
+        todo.append(missing("plan.level"))
+    measures: list[tuple[str, str, str]] = []
+    problems: list[PlanProblem] = []
+    tasks: list[PlanTask] = []
+    title, on = "", None
+    if assessment is None:
+        todo.append(missing("plan.assessment"))
+    else:
+        data, _score = assessment_report_data(assessment, lang)
+        names = catalogue.taxonomy.categories
+        by_id = {i.id: i for i in assessment.items}
+        conform: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for row in data.item_results:
+            if row.result is Result.CONFORM and row.item_id in by_id:
+                item = by_id[row.item_id]
+                cp = row.control_point_zh if lang == "zh" else row.control_point_en
+                conform[(item.category, cp)].append(f"{row.item_id} {row.record}".strip())
+        for (cat, cp), lines in conform.items():
+            measures.append((names.get(cat, {}).get(lang, cat), cp, "\n".join(lines)))
+        triggers = load_hazard_triggers() if assessment.hazards else None
+        for h in assessment.hazards:  # the major risk hazards first: the plan is centred on them (Q23)
+            trig = triggers.get(h.code)
+            name = trig.title_zh if lang == "zh" else trig.title_en
+            where = ", ".join(h.item_ids)
+            problems.append(PlanProblem(h.code, name, "major", "；".join(x for x in (h.judgement, where) if x)))
+        for p in data.problems:
+            cp = p.control_point_zh if lang == "zh" else p.control_point_en
+            requirement = p.requirement_zh if lang == "zh" else p.requirement_en
+            problems.append(PlanProblem(p.item_id, cp, p.risk.value if p.risk else "", p.record, requirement))
+        tasks = [PlanTask(r.task, tuple(r.items), r.owner, r.due, r.status) for r in data.remediation]
+        title, on = assessment.assessment.title, data.assessed_on
+    hazards_recorded = bool(assessment and assessment.hazards)
+    return ProtectionPlanData(
+        inputs.organisation, inputs.system, g, assets, tuple(measures), tuple(problems), hazards_recorded, tuple(tasks),
+        title, on, tuple(todo),
+    )  # fmt: skip

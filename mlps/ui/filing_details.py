@@ -14,6 +14,7 @@ Viewers see everything read-only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -21,13 +22,17 @@ import pandas as pd
 import streamlit as st
 
 from mlps.i18n import t
-from mlps.rules.domain import GradingRecord, System
+from mlps.rules.domain import GradingRecord, Organisation, System
+from mlps.rules.filing_codes import ORGANISATION_LISTS, FilingCodes, load_filing_codes
 from mlps.rules.filing_details import (
+    ASSET_COLUMNS,
+    ASSET_KINDS,
     ATTACHMENT_CODES,
     ATTACHMENTS_FROM_LEVEL,
     AUTHORITY_ATTACHMENT,
     DATA_CLASSES,
     FILED_FROM_LEVEL,
+    FORM_CODE_FIELDS,
     MAX_CELL,
     MAX_DESCRIPTION,
     MAX_NOTE,
@@ -37,10 +42,14 @@ from mlps.rules.filing_details import (
     FilingDetails,
     FilingDetailsError,
     apply_editor_state,
+    assets_from,
     clean_survey_rows,
     filing_details_from,
+    form_details_from,
+    with_assets,
     with_attachments,
     with_data_survey,
+    with_form_details,
     with_scenario,
 )
 from mlps.ui.common import lang, tr
@@ -69,6 +78,92 @@ def _write(system_id: int, change: Callable[[dict], dict]) -> str | None:
     except PermissionError as exc:
         return t("auth.denied", lang(), error=one_line(exc))
     return None
+
+
+# ---------------------------------------------------------------------------------------------- coded answers
+
+
+def recalled_note(codes: FilingCodes) -> None:
+    """Say where the code lists come from whenever a coded choice is offered (they are marked R)."""
+    if codes.mark == "R":
+        st.caption(tr("filing2025.codes_recalled"))
+
+
+def _code_choice(codes: FilingCodes, name: str, stored: str, key: str, disabled: bool = False) -> str:
+    """A selectbox over the list's codes ('' = not chosen); a stored label finds its code, a stored value that
+    names no code is shown as a warning (the filing form lists it as missing)."""
+    lg = lang()
+    options = ["", *codes.codes(name)]
+    current = codes.code_of(name, stored)
+    choice = st.selectbox(
+        codes.lists[name].name(lg), options, index=options.index(current), key=key, disabled=disabled,
+        format_func=lambda c: f"{c} {codes.label(name, c, lg)}" if c else "—",
+    )  # fmt: skip
+    if stored.strip() and not current:
+        st.caption(tr("filing2025.not_a_code", value=one_line(stored)))
+    return choice
+
+
+def organisation_codes(org: Organisation, key: str) -> dict[str, str]:
+    """The unit's affiliation, unit type and industry as coded choices (inside the organisation form)."""
+    codes = load_filing_codes()
+    recalled_note(codes)
+    cols = st.columns(len(ORGANISATION_LISTS))
+    out = {}
+    for col, name in zip(cols, ORGANISATION_LISTS, strict=True):
+        with col:
+            out[name] = _code_choice(codes, name, getattr(org, name), f"{key}_{name}_{lang()}")
+    return out
+
+
+def _form_codes(system: System, editable: bool, lg: str) -> None:
+    """The graded-object table's coded answers and internet details (2025 filing form)."""
+    sid = system.id
+    codes = load_filing_codes()
+    stored = form_details_from(ws().system_profile(sid))
+    st.markdown(f"**{tr('filing2025.form_title')}**")
+    st.caption(tr("filing2025.form_help"))
+    recalled_note(codes)
+    v = _version("form", sid)
+    values: dict[str, Any] = {}
+    with st.form(f"fd_form_{sid}_{v}"):
+        cols = st.columns(2)
+        for n, name in enumerate(FORM_CODE_FIELDS):
+            with cols[n % 2]:
+                values[name] = _code_choice(codes, name, getattr(stored, name), f"fd_form_{name}_{sid}_{v}_{lg}",
+                                            disabled=not editable)  # fmt: skip
+        values["interconnection"] = st.multiselect(
+            codes.lists["interconnection"].name(lg), codes.codes("interconnection"),
+            default=codes.codes_of("interconnection", stored.interconnection), disabled=not editable,
+            format_func=lambda c: f"{c} {codes.label('interconnection', c, lg)}", key=f"fd_form_ic_{sid}_{v}_{lg}",
+        )  # fmt: skip
+        st.caption(tr("filing2025.internet_help"))
+        cols = st.columns(3)
+        for col, name in zip(cols, ("source_ips", "domains", "protocols_ports"), strict=True):
+            values[name] = col.text_input(
+                tr(f"filing2025.form.{name}"),
+                value=getattr(stored, name),
+                max_chars=MAX_NOTE,
+                key=f"fd_form_{name}_{sid}_{v}",
+                disabled=not editable,
+            )
+        values["parent_unit"] = st.text_input(
+            tr("filing2025.form.parent_unit"),
+            value=stored.parent_unit,
+            max_chars=MAX_NOTE,
+            key=f"fd_form_parent_unit_{sid}_{v}",
+            disabled=not editable,
+            help=tr("filing2025.parent_unit_help"),
+        )
+        saved = st.form_submit_button(tr("filing2025.form_save"), disabled=not editable)
+    if saved:
+        error = _write(sid, lambda profile: with_form_details(profile, values, codes))
+        if error:
+            st.error(error)
+            return
+        _bump("form", sid)
+        st.session_state[FLASH] = tr("filing2025.form_saved")
+        st.rerun()
 
 
 # ---------------------------------------------------------------------------------------------- scenario
@@ -223,6 +318,53 @@ def _survey(system: System, details: FilingDetails, editable: bool, lg: str) -> 
     )  # fmt: skip
 
 
+# ---------------------------------------------------------------------------------------------- asset inventory
+
+
+def assets_key(sid: int, lg: str) -> str:
+    return f"fd_assets_{sid}_{_version('assets', sid)}_{lg}"
+
+
+def _save_assets(sid: int, key: str, base: list[dict[str, Any]]) -> None:
+    """The Save button's callback: the grid's edits applied to the rows it was drawn from, then stored."""
+    rows = apply_editor_state(base, st.session_state.get(key))
+    error = _write(sid, lambda stored: with_assets(stored, rows))
+    if error:
+        st.session_state[f"fd_assets_error_{sid}"] = error
+        return
+    st.session_state.pop(f"fd_assets_error_{sid}", None)
+    _bump("assets", sid)
+    st.session_state[FLASH] = tr("filing2025.assets_saved")
+
+
+def _assets(system: System, editable: bool, lg: str) -> None:
+    """The asset inventory the protection work plan lists (2025 rules, Q23: five kinds of assets)."""
+    sid = system.id
+    st.markdown(f"**{tr('filing2025.assets')}**")
+    st.caption(tr("filing2025.assets_help"))
+    base = [dataclasses.asdict(a) for a in assets_from(ws().system_profile(sid))]
+    frame = pd.DataFrame(base, columns=list(ASSET_COLUMNS)).astype("string")
+    config = {
+        "kind": st.column_config.SelectboxColumn(
+            tr("filing2025.col.kind"), options=list(ASSET_KINDS), format_func=lambda k: t(f"filing2025.kind.{k}", lg)
+        ),
+        **{c: st.column_config.TextColumn(tr(f"filing2025.col.{c}"), max_chars=MAX_CELL)
+           for c in ("name", "details", "quantity")},
+    }  # fmt: skip
+    key = assets_key(sid, lg)
+    st.data_editor(
+        frame, key=key, num_rows="dynamic" if editable else "fixed", disabled=not editable, hide_index=True,
+        column_config=config, column_order=list(ASSET_COLUMNS), width="stretch", placeholder="",
+    )  # fmt: skip
+    error = st.session_state.get(f"fd_assets_error_{sid}")
+    if error:
+        st.error(error)
+    st.button(
+        tr("filing2025.assets_save"), key=f"fd_assets_save_{sid}", type="primary", disabled=not editable,
+        on_click=_save_assets, args=(sid, key, base),
+    )  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------------- the section
 
 
@@ -239,9 +381,13 @@ def filing_details_section(system: System, grading: GradingRecord, editable: boo
         st.success(message)
     details = filing_details_from(ws().system_profile(system.id))
     with st.container(border=True):
+        _form_codes(system, editable, lg)
+    with st.container(border=True):
         _scenario(system, details, editable, lg)
     with st.container(border=True):
         _attachments(system, grading, details, editable)
     with st.container(border=True):
         _survey(system, details, editable, lg)
+    with st.container(border=True):
+        _assets(system, editable, lg)
     st.page_link("mlps/ui/pages/systems.py", label=tr("filing_details.go_download"), icon="📄")

@@ -15,7 +15,14 @@ import pandas as pd
 import streamlit as st
 
 from mlps.rules.domain import System
-from mlps.rules.filing_details import MAX_LOG_EVIDENCE, FilingDetailsError, log_evidence_from, with_log_evidence
+from mlps.rules.filing_details import (
+    MAX_LOG_EVIDENCE,
+    FilingDetailsError,
+    log_evidence_from,
+    plan_submitted_from,
+    with_log_evidence,
+    with_plan_submitted,
+)
 from mlps.rules.obligations import ObligationSettings
 from mlps.rules.system_changes import MAX_DESCRIPTION, ChangeError
 from mlps.ui.common import lang, tr
@@ -55,6 +62,34 @@ def _log_evidence(system: System, editable: bool) -> None:
         st.error(tr("system_changes.invalid", error=one_line(exc.text(lang()))))
         return
     _saved(sid, tr("system_changes.evidence_saved" if data.get("log_evidence") else "system_changes.evidence_cleared"))
+
+
+def _plan_submitted(system: System, settings: ObligationSettings, editable: bool, today: date) -> None:
+    """When the protection work plan was submitted (2025 rules, Q23): closes the plan duty until the next
+    assessment."""
+    f = settings.filing_2025
+    level = system.level or 0
+    if f is None or level < f.plan_min_level:
+        return
+    sid, w = system.id, ws()
+    current = plan_submitted_from(w.system_profile(sid))
+    st.subheader(tr("filing2025.plan_title"))
+    st.caption(tr("filing2025.plan_intro", days=f.plan_after_assessment_days))
+    with st.form(f"sc_plan_{sid}_{_version(sid)}"):
+        day = st.date_input(tr("filing2025.plan_on"), value=current, min_value=MIN_DATE, max_value=today,
+                            key=f"sc_plan_on_{sid}_{_version(sid)}", disabled=not editable)  # fmt: skip
+        c1, c2 = st.columns(2)
+        save = c1.form_submit_button(tr("filing2025.plan_save"), disabled=not editable)
+        clear = c2.form_submit_button(tr("filing2025.plan_clear"), disabled=not editable or current is None)
+    if not (save or clear):
+        return
+    chosen = None if clear else day
+    try:
+        w.update_system_profile(sid, lambda stored: with_plan_submitted(stored, chosen, today))
+    except FilingDetailsError as exc:
+        st.error(tr("filing2025.invalid", error=one_line(exc.text(lang()))))
+        return
+    _saved(sid, tr("filing2025.plan_saved" if chosen else "filing2025.plan_cleared"))
 
 
 def _change_list(changes: list) -> None:
@@ -110,6 +145,7 @@ def system_changes_section(system: System | None, settings: ObligationSettings, 
     w = ws()
     message = st.session_state.pop(FLASH, None)
     _log_evidence(system, editable)
+    _plan_submitted(system, settings, editable, w.today())
     st.subheader(tr("system_changes.title"))
     if message:
         st.success(message)

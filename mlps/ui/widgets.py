@@ -20,6 +20,8 @@ from mlps.ui.context import ws
 from mlps.ui.safe import one_line
 
 PDF_MIME = "application/pdf"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MIMES = {"pdf": PDF_MIME, "docx": DOCX_MIME}
 DOC_LANGS = {"zh": "中文", "en": "English"}
 
 
@@ -37,12 +39,36 @@ def _doc_lang(key: str) -> str:
     )
 
 
+# Where each missing field is filled in: the key's prefix -> (group, page)
+FILL_AT = {
+    "organisation": ("unit", "systems"),
+    "system": ("system", "systems"),
+    "form": ("filing", "grading"),
+    "scenario": ("filing", "grading"),
+    "attachment": ("filing", "grading"),
+    "data": ("filing", "grading"),
+    "plan": ("filing", "grading"),
+    "grading": ("grading", "grading"),
+}
+PAGES = {"systems": "mlps/ui/pages/systems.py", "grading": "mlps/ui/pages/grading.py"}
+
+
 def _missing_list(missing: list[MissingField], doc_lang: str) -> None:
+    """The required fields a document lacks, grouped by where they are filled in, with a link to that page."""
     if not missing:
         st.caption(tr("report.complete"))
         return
-    lines = "\n".join(f"- {one_line(m.label(doc_lang))}" for m in missing)  # labels carry system names
-    st.warning(f"{tr('report.missing', n=len(missing))}\n\n{lines}")
+    groups: dict[tuple[str, str], list[str]] = {}
+    for m in missing:
+        group, page = FILL_AT.get(m.key.split(".")[0], ("other", ""))
+        groups.setdefault((group, page), []).append(m.label(doc_lang))
+    parts = [tr("report.missing", n=len(missing))]
+    for (group, _page), labels in groups.items():
+        lines = "\n".join(f"- {one_line(label)}" for label in labels)  # labels carry system names
+        parts.append(f"**{tr(f'filing2025.fill.{group}')}**\n\n{lines}")
+    st.warning("\n\n".join(parts))
+    for page in dict.fromkeys(page for _group, page in groups if page):
+        st.page_link(PAGES[page], label=tr(f"filing2025.go.{page}"), icon=":material/edit:")
 
 
 def _error_key(key: str) -> str:
@@ -52,49 +78,84 @@ def _error_key(key: str) -> str:
 # ---------------------------------------------------------------- grading, filing and expert review
 
 
-def _generate_grading(kind: str, system_id: int, doc_lang: str, key: str) -> None:
-    """Callback: read the current data, build the PDF, keep it with the data's version."""
+def plan_inputs(system_id: int, doc_lang: str) -> tuple[rd.GradingInputs, rd.ProtectionPlanData]:
+    """The protection work plan's data: the system's filing inputs and its newest assessment."""
+    w = ws()
+    inputs = rd.gather_grading_inputs(w, system_id)
+    assessments = w.assessments(system_id)
+    gathered = rd.gather_assessment_inputs(w, assessments[0].id, catalogue()) if assessments else None
+    return inputs, rd.protection_plan_data(inputs, gathered, catalogue(), doc_lang)
+
+
+def _generate(kind: str, fmt: str, system_id: int, doc_lang: str, key: str) -> None:
+    """Callback: read the current data, build the document, keep it with the data's version."""
     st.session_state.pop(_error_key(key), None)
     try:
-        inputs = rd.gather_grading_inputs(ws(), system_id)
-        pdf = rd.build_grading_document(kind, inputs, doc_lang)
+        if kind == "protection-plan":
+            inputs, data = plan_inputs(system_id, doc_lang)
+            body = rd.build_plan_document(data, doc_lang, fmt)
+            version = rd.fingerprint(inputs.version, data)
+        else:
+            inputs = rd.gather_grading_inputs(ws(), system_id)
+            body = rd.build_grading_document(kind, inputs, doc_lang, fmt)
+            version = inputs.version
     except (ValueError, PermissionError, NotFound) as exc:
         st.session_state[_error_key(key)] = str(exc)
         return
-    st.session_state[key] = {"version": inputs.version, "pdf": pdf, "pages": rd.page_count(pdf)}
+    pages = rd.page_count(body) if fmt == "pdf" else None
+    st.session_state[key] = {"version": version, "pdf": body, "pages": pages}
 
 
-def _grading_document(kind: str, inputs: rd.GradingInputs, doc_lang: str) -> None:
-    system = inputs.system
+def _button(kind: str, fmt: str, system: System, doc_lang: str, version: str) -> None:
     name = tr(f"report.kind.{kind}")
-    st.markdown(f"**{name}**")
-    _missing_list(rd.missing_fields(kind, inputs), lang())
-    key = f"report_pdf_{kind}_{system.id}_{doc_lang}"
+    tail = "" if fmt == "pdf" else f"_{fmt}"  # the PDF's keys as they always were
+    key = f"report_pdf_{kind}_{system.id}_{doc_lang}{tail}"
     if _error_key(key) in st.session_state:
         st.error(tr("report.failed", error=one_line(st.session_state[_error_key(key)])))
     stored = st.session_state.get(key)
-    if stored and stored["version"] == inputs.version:
+    if stored and stored["version"] == version:
+        label = (tr("report.download", doc=name, pages=stored["pages"]) if fmt == "pdf"
+                 else tr("report.download_docx", doc=name))  # fmt: skip
         st.download_button(
-            tr("report.download", doc=name, pages=stored["pages"]),
+            label,
             stored["pdf"],
-            file_name=rd.document_file_name(kind, system, doc_lang),
-            mime=PDF_MIME,
-            key=f"report_dl_{kind}_{system.id}_{doc_lang}",
+            file_name=rd.document_file_name(kind, system, doc_lang, fmt=fmt),
+            mime=MIMES[fmt],
+            key=f"report_dl_{kind}_{system.id}_{doc_lang}{tail}",
             on_click="ignore",
             icon=":material/download:",
         )
     else:
         st.button(
-            tr("report.prepare", doc=name),
-            key=f"report_prepare_{kind}_{system.id}_{doc_lang}",
-            on_click=_generate_grading,
-            args=(kind, system.id, doc_lang, key),
+            tr("report.prepare" if fmt == "pdf" else "report.prepare_docx", doc=name),
+            key=f"report_prepare_{kind}_{system.id}_{doc_lang}{tail}",
+            on_click=_generate,
+            args=(kind, fmt, system.id, doc_lang, key),
         )
 
 
+def _grading_document(kind: str, inputs: rd.GradingInputs, doc_lang: str) -> None:
+    system = inputs.system
+    st.markdown(f"**{tr(f'report.kind.{kind}')}**")
+    _missing_list(rd.missing_fields(kind, inputs), lang())
+    for fmt in rd.FORMATS:
+        _button(kind, fmt, system, doc_lang, inputs.version)
+
+
+def protection_plan_documents(system: System, doc_lang: str) -> None:
+    """The protection work plan (2025 rules, Q23) of a level-3+ system: what it still lacks, PDF and Word."""
+    st.markdown(f"**{tr('report.kind.protection-plan')}**")
+    st.caption(tr("report.plan_intro"))
+    inputs, data = plan_inputs(system.id, doc_lang)
+    _missing_list(rd.missing_fields("protection-plan", data), lang())
+    version = rd.fingerprint(inputs.version, data)
+    for fmt in rd.FORMATS:
+        _button("protection-plan", fmt, system, doc_lang, version)
+
+
 def grading_documents(org: Organisation, system: System) -> None:
-    """The grading report, filing form and expert review form of `system`, each with its missing fields and a
-    button that generates the PDF, then offers it for download."""
+    """The grading report, filing form and expert review form of `system` (and the protection work plan at level
+    3 and above), each with its missing fields and buttons that generate the file, then offer it for download."""
     with st.container(border=True):
         st.subheader(tr("report.documents"))
         inputs = rd.gather_grading_inputs(ws(), system.id)
@@ -106,6 +167,8 @@ def grading_documents(org: Organisation, system: System) -> None:
         for column, kind in zip(st.columns(len(rd.GRADING_KINDS)), rd.GRADING_KINDS, strict=True):
             with column:
                 _grading_document(kind, inputs, doc_lang)
+        if inputs.grading.level >= rd.PLAN_FROM_LEVEL:
+            protection_plan_documents(system, doc_lang)
 
 
 # ---------------------------------------------------------------- the assessment report

@@ -192,3 +192,58 @@ def test_level_1_is_not_filed_so_no_details_are_asked(demo_store):
     at = open_page(system)
     assert any("第一级定级对象不备案" in c.value for c in at.caption)
     assert "保存数据资源调查表" not in [b.label for b in at.button]
+
+
+# ---------------------------------------------------------------- the 2025 form's coded fields (round trip)
+
+
+def _docx_text(data: bytes) -> str:
+    import docx
+
+    d = docx.Document(io.BytesIO(data))
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return "".join([p.text for p in d.paragraphs] + cells).replace(" ", "")
+
+
+def _filing_docx(system_id: int) -> str:
+    """The filing form generated on the systems page, as the user downloads it (Word)."""
+    at = new_app(system=system_id)
+    at.run()
+    at.switch_page("mlps/ui/pages/systems.py").run()
+    at.button(key=f"report_prepare_filing_{system_id}_zh_docx").click().run()
+    assert not at.exception
+    return _docx_text(at.session_state[f"report_pdf_filing_{system_id}_zh_docx"]["pdf"])
+
+
+def test_the_coded_fields_edited_on_the_grading_page_change_the_regenerated_word_form(demo_store):
+    platform = next(s for s in repo.list_systems(demo_store) if s.name == "智慧校园数据平台")
+    before = _filing_docx(platform.id)
+    assert "■2互联网" in before and "■3与本单位其他系统连接" in before  # the demo's answers
+    at = open_page(platform)
+    assert any("[R] 代码表按回忆整理" in c.value for c in at.caption)  # the lists are recalled, and it says so
+    sid = platform.id
+    at.selectbox(key=f"fd_form_network_nature_{sid}_0_zh").set_value("1")
+    at.multiselect(key=f"fd_form_ic_{sid}_0_zh").set_value(["1", "3"])
+    at.text_input(key=f"fd_form_domains_{sid}_0").set_value("")
+    button(at, "保存备案表栏目").click().run()
+    assert not at.exception and any(s.value == "已保存备案表栏目。" for s in at.success)
+    after = _filing_docx(sid)
+    assert "■1业务专网□2互联网" in after and "■1与其他行业系统连接" in after
+    assert "parent.qsyz.example" not in after  # the domain was cleared; a private network asks for none
+
+
+def test_a_unit_code_chosen_on_the_systems_page_is_ticked_on_the_regenerated_form(demo_store):
+    platform = next(s for s in repo.list_systems(demo_store) if s.name == "智慧校园数据平台")
+    org = repo.list_organisations(demo_store)[0]
+    at = new_app(system=platform.id, org=org.id)
+    at.run()
+    at.switch_page("mlps/ui/pages/systems.py").run()
+    assert any("[R] 代码表按回忆整理" in c.value for c in at.caption)
+    at.selectbox(key=f"org_{org.id}_industry_zh").set_value("45")
+    at.text_input(key=f"org_{org.id}_data_department").set_value("教务处")
+    next(b for b in at.button if b.label == "保存单位信息").click().run()
+    assert not at.exception
+    saved = repo.get_organisation(demo_store, org.id)
+    assert saved.industry == "45" and saved.data_department == "教务处"
+    text = _filing_docx(platform.id)
+    assert "□43教育" in text and "■45卫生" in text and "数据安全责任部门教务处" in text

@@ -56,14 +56,17 @@ def test_missing_fields_are_listed_but_the_filing_form_can_still_be_downloaded(d
     web = _system(demo_store, "学校门户网站")
     at = _systems_page(web.id)
     warnings = " ".join(w.value for w in at.warning)
-    # the demo school has no head's phone and no data survey; the web site is on a cloud without a role recorded
-    assert "负责人电话" in warnings and "数据资源调查表" in warnings and "云计算角色" in warnings
+    # the demo school has no data-security contact and no data survey; the web site is on a cloud without a role
+    # recorded; each group says where it is filled in
+    assert "数据安全责任部门" in warnings and "数据资源调查表" in warnings and "云计算角色" in warnings
+    assert "在“系统与单位”页面的单位信息中填写" in warnings and "在“定级”页面的“备案材料”中填写" in warnings
     at.button(key=f"report_prepare_filing_{web.id}_zh").click().run()
     assert not at.exception
     pdf = at.session_state[f"report_pdf_filing_{web.id}_zh"]["pdf"]
     text = _text(pdf)
     assert "网络安全等级保护备案表" in text and "学校门户网站" in text and "第二级" in text
-    assert "（未填写）" in text  # the missing head's phone prints as empty, nothing is invented
+    # the missing fields stay blank and are listed on the last page; nothing is invented
+    assert "（未填写）" not in text and "数据安全责任部门" in text.split("附：提交前尚需填写的内容")[1]
 
 
 def test_the_document_language_follows_the_ui_and_can_be_chosen(demo_store):

@@ -150,9 +150,9 @@ def test_next_years_report_shows_last_years_problems_with_what_was_done_and_this
     appendix = text[text.index("附录三上次测评问题整改情况"):]
     assert "网络边界没有部署审计设备" in appendix and "边界已部署网络审计系统，见验收单" in appendix
     assert "L2-ABS1-08已完成边界已部署网络审计系统，见验收单已验证（本次符合）" in appendix
-    assert "机房没有UPS,断电后服务立即中断L2-PES1-14进行中（未填写）未通过（本次仍不符合）" in appendix
+    assert "机房没有UPS,断电后服务立即中断L2-PES1-14进行中未通过（本次仍不符合）" in appendix
     # the weak-password problem came with hazard A-18: its items are not assessed this year yet
-    assert "L2-CES1-01、L2-CES1-02、L2-CES1-03（重大风险隐患A-18）未开始（未填写）未复测" in appendix
+    assert "L2-CES1-01、L2-CES1-02、L2-CES1-03（重大风险隐患A-18）未开始未复测" in appendix
     english = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in PdfReader(
         io.BytesIO(build_assessment_report(rd.assessment_report_data(inputs, "en")[0], "en"))).pages))  # fmt: skip
     assert "Appendix3Remediationoflastyear'sproblems" in english and "Verified(conformsnow)" in english

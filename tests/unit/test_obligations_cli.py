@@ -65,7 +65,12 @@ def test_filed_and_assessed_with_short_logs():
     assert (kinds["agency_assessment"]["status"], kinds["agency_assessment"]["due_on"]) == ("done", "2027-06-01")
     assert kinds["log_retention"]["status"] == "overdue" and "Art. 23" in kinds["log_retention"]["citation_en"]
     assert data["severity"] == "amber" and data["penalty"]["id"] == "csl_2025_art61"
-    assert [t["due_on"] for t in data["timeline"]] == ["2027-06-01", "2027-06-01"]
+    # the 2025 rules: the protection work plan follows the assessment (Q23); the certificate runs 3 years + 1 (Q6)
+    assert [t["due_on"] for t in data["timeline"]] == ["2026-07-01", "2027-06-01", "2027-06-01"]
+    assert kinds["protection_plan"]["status"] == "due_soon"
+    assert data["certificate"] == {"valid_from": "2026-02-27", "valid_until": "2030-02-26", "renew_from": "2029-11-27",
+                                   "extensions": 1}
+    assert data["refiling_due"] is False
 
 
 @pytest.mark.parametrize(
@@ -84,3 +89,20 @@ def test_bad_input_exits_2_with_one_clear_line(args, message):
     out = mlps("obligations", *args)
     assert out.returncode == 2 and out.stdout == ""
     assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_2024_filing_is_due_for_refiling_and_its_certificate_runs_from_2025():
+    out = mlps("obligations", "--level", "2", "--graded-on", "2024-05-01", "--expert-review-on", "2024-05-10",
+               "--filed-on", "2024-06-01", "--log-retention-days", "200", "--today", "2026-01-05")  # fmt: skip
+    data = json.loads(out.stdout)
+    assert data["refiling_due"] is True
+    assert data["certificate"] == {"valid_from": "2025-01-01", "valid_until": "2027-12-31", "renew_from": "2027-10-01",
+                                   "extensions": 0}  # fmt: skip
+    assert by_kind(data)["refiling"]["status"] == "overdue" and "Q1" in by_kind(data)["refiling"]["citation_en"]
+
+
+def test_a_submitted_protection_plan_closes_the_duty():
+    out = mlps("obligations", "--level", "3", "--graded-on", "2026-02-10", "--expert-review-on", "2026-02-12",
+               "--filed-on", "2026-02-27", "--last-assessment", "2026-06-01", "--plan-submitted-on", "2026-06-20",
+               "--log-retention-days", "200", "--today", "2026-07-01")  # fmt: skip
+    assert by_kind(json.loads(out.stdout))["protection_plan"]["status"] == "done"

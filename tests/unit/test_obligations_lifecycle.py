@@ -329,13 +329,15 @@ def test_timeline_shows_the_next_twelve_months_with_recurring_duties_repeated():
     entries = timeline([obligations_for(lc, today)], today)
     got = [(e.kind, e.due_on, e.status, e.projected) for e in entries]
     assert got == [
+        # the 2025 rules (Q23): the protection work plan was due 30 days after the assessment of 2026-03-01
+        ("protection_plan", date(2026, 3, 31), Status.OVERDUE, False),
         ("agency_assessment", date(2026, 9, 1), Status.UPCOMING, False),
         ("self_inspection", date(2026, 10, 1), Status.UPCOMING, False),
         ("agency_assessment", date(2027, 3, 1), Status.UPCOMING, True),
         ("self_inspection", date(2027, 4, 1), Status.UPCOMING, True),
     ]
     frame = timeline_frame(entries)
-    assert list(frame["month"]) == ["2026-09", "2026-10", "2027-03", "2027-04"]
+    assert list(frame["month"]) == ["2026-03", "2026-09", "2026-10", "2027-03", "2027-04"]
 
 
 def test_timeline_keeps_overdue_items_and_drops_far_ones():
@@ -354,7 +356,7 @@ def test_timeline_keeps_overdue_items_and_drops_far_ones():
 
 def test_settings_carry_the_cadences_and_citations_of_domain_facts():
     s = load_settings()
-    assert s.assessment_months == {2: 24, 3: 12, 4: 6} and s.self_inspection_months == {3: 12, 4: 6}
+    assert s.assessment_months == {2: 24, 3: 12, 4: 6, 5: 12} and s.self_inspection_months == {3: 12, 4: 6}
     assert (s.filing_mode, s.filing_working_days, s.filing_calendar_days) == ("working_days", 10, 30)
     assert s.law_change_date == date(2026, 1, 1) and s.log_min_days == 180
     assert "30" in s.citations["filing"]["zh"] and s.assessment_marks[2] == "practice"

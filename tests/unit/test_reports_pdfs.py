@@ -234,46 +234,53 @@ def test_filing_form_has_every_table_and_the_values_entered(zh_docs):
     text = all_text(zh_docs["filing"])
     for heading in (
         "网络安全等级保护备案表",
+        "备案单位（盖章）",
+        "受理备案单位（公安机关）填写",
         "表一单位基本情况",
         f"表二定级对象情况（{SYSTEM}）",
         f"表三定级情况（{SYSTEM}）",
         f"表四扩展场景情况（{SYSTEM}）",
         f"表五第三级以上定级对象提交材料（{SYSTEM}）",
-        f"表六数据资源调查（{SYSTEM}）",
+        f"表六数据摸底调查表（{SYSTEM}）",
+        "数据类别1：学生信息",
     ):
         assert heading in text, heading
     assert "12510000MB0000000X" in text
     assert "云服务客户" in text and "示例政务云" in text
     assert "拓扑图.pdf" in text
     assert "学生信息" in text and "教务处→教育局" in text
-    assert "已评审（2026-10-20）" in text
-    assert "第三级:1；共1个" in text
+    assert "■已评审□未评审2026-10-20" in text
+    assert "■3事业单位" in text and "■43教育" in text  # a stored label ticks its code
+    assert "本次备案定级对象数量第一级0个；第二级0个；第三级1个" in text
+    # 市属 names no code of the affiliation list: nothing ticked there, and it is listed as missing
+    assert "附：提交前尚需填写的内容" in text and "隶属关系" in text.split("附：提交前尚需填写的内容")[1]
 
 
-def test_filing_form_leaves_empty_fields_visibly_empty_and_invents_nothing():
+def test_filing_form_leaves_empty_fields_blank_lists_them_and_invents_nothing():
     o = org(credit_code="", address="   ")
     s = system(go_live=None, extensions=())
     pdf = build_filing_form(o, [(s, grading())], "zh")
     text = all_text(pdf)
-    assert "统一社会信用代码（未填写）" in text
-    assert "单位地址（未填写）" in text
-    assert "投入运行时间（未填写）" in text
-    assert "（未填写数据资源调查）" in text
-    # five of the six attachments are not provided; the sixth is not applicable (no competent authority)
-    assert text.count("（未提供）") == 5
+    form, annex = text.split("附：提交前尚需填写的内容")
+    assert "（未填写）" not in text
+    for label in ("统一社会信用代码", "单位地址", "投入运行时间", "数据资源调查表（至少一行）", "网络拓扑结构及说明"):
+        assert label in annex, label
+    # five of the six attachments are ticked as not provided; the sixth is not applicable (no competent authority)
+    assert form.count("□有■无") == 5 and "无主管部门" in form
     assert "12510000MB0000000X" not in text
 
 
-def test_filing_form_attachments_table_only_for_level_three_and_above():
+def test_filing_form_prints_table_five_for_every_object_saying_when_it_is_not_required():
     two = system(name="门户网站", id=2)
     g2 = grading(
         business=Judgement(HarmObject.CITIZENS, HarmDegree.SERIOUS), business_level=2, service_level=2, level=2
     )
-    text = all_text(build_filing_form(org(), [filing_entry(), (two, g2)], "zh"))
+    text = all_text(build_filing_form(org(), [filing_entry(), (two, g2)], "zh", all_levels=(2, 2, 3)))
     assert f"表五第三级以上定级对象提交材料（{SYSTEM}）" in text
-    assert "表五第三级以上定级对象提交材料（门户网站）" not in text
+    assert "表五第三级以上定级对象提交材料（门户网站）本定级对象为第二级，以下材料不作要求" in text
     assert "表二定级对象情况（门户网站）" in text
-    assert "第二级:1；第三级:1；共2个" in text
+    assert "本次备案定级对象数量第一级0个；第二级1个；第三级1个" in text
+    assert "定级对象总数第一级0个；第二级2个；第三级1个" in text
 
 
 def test_filing_form_in_english(en_docs):
@@ -283,6 +290,7 @@ def test_filing_form_in_english(en_docs):
         "Table1Theunit",
         f"Table2Thegradedobject({SYSTEM})",
         f"Table6Datasurvey({SYSTEM})",
+        "Annex:stilltobefilledinbeforesubmitting",
     ):
         assert heading in text, heading
     assert "Cloudservicecustomer" in text

@@ -4,6 +4,7 @@ missing-field checks the CLI and the UI use to say what a system lacks."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -19,9 +20,11 @@ from mlps.adapters.reports import (
     missing_filing_fields,
     missing_grading_report_fields,
 )
+from mlps.adapters.reports.filing_form import ORGANISATION_REQUIRED
 from mlps.adapters.reports.layout import esc, styles
 from mlps.adapters.reports.texts import level_label, texts, tx
 from mlps.rules.domain import AssessmentKind, GradingRecord, HarmDegree, HarmObject, Judgement, Organisation, System
+from mlps.rules.filing_details import FormDetails
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -105,38 +108,27 @@ def test_missing_fields_of_the_grading_report_name_each_gap_in_both_languages():
 
 
 def test_missing_fields_of_the_filing_form_follow_level_extensions_and_authority():
-    full_org = _org(
-        credit_code="1",
-        address="a",
-        region_code="1",
-        head_name="h",
-        head_phone="1",
-        security_department="d",
-        security_contact="c",
-        security_phone="1",
-        data_department="d",
-        data_contact="c",
-        affiliation="a",
-        unit_type="u",
-        industry="i",
-    )
+    full_org = _org(**{f: "1" for f in ORGANISATION_REQUIRED if f != "name"}, affiliation="4", unit_type="事业单位",
+                    industry="教育")  # fmt: skip
     s = System(
         name="平台",
-        business_type="t",
         business_description="d",
-        service_scope="s",
-        service_users="u",
-        deployment="d",
         go_live=date(2024, 1, 1),
         internet_facing=True,
+        parent_system="全市教育云",
         extensions=("cloud", "bigdata"),
     )
+    form = FormDetails(business_type="5", service_scope="30", service_targets="3", deployment_scope="2",
+                       network_nature="2", interconnection=("3",), domains="a.example")  # fmt: skip
     g = _grading(3, graded_on=date(2026, 1, 1), graded_by="x", authority_name="教育局")
-    entry = FilingEntry(s, g, ScenarioInfo(cloud_role="customer", cloud_platform_name="云"), {"topology": "t.pdf"})
+    entry = FilingEntry(s, g, ScenarioInfo(cloud_role="customer", cloud_platform_name="云"), {"topology": "t.pdf"},
+                        form=form)  # fmt: skip
     found = missing_filing_fields(full_org, [entry])
     assert all(m.where == "平台" for m in found)
     assert [m.key for m in found] == [
-        "system.internet_details",
+        "form.source_ips",
+        "form.protocols_ports",
+        "form.parent_unit",
         "grading.expert_review_on",
         "grading.authority_approved_on",
         "scenario.cloud_platform_level",
@@ -150,11 +142,15 @@ def test_missing_fields_of_the_filing_form_follow_level_extensions_and_authority
         "attachment.authority_approval",
         "data.survey",
     ]
-    assert found[0].label("zh") == "平台: 互联网接入情况"
+    assert found[0].label("zh") == "平台: 互联网访问源地址（IP）"
     level_one = missing_filing_fields(full_org, [(System(name="官网"), _grading(1))])
     assert "grading.filable" in [m.key for m in level_one]
     assert "attachment.topology" not in [m.key for m in level_one]  # attachments only from level 3
+    assert {"form.business_type", "form.network_nature", "form.interconnection"} <= {m.key for m in level_one}
     assert [m.key for m in missing_filing_fields(full_org, [])] == ["filing.systems"]
+    # a coded field whose stored value names no code is missing, the others are not
+    unknown = missing_filing_fields(replace(full_org, affiliation="市属"), [])
+    assert [m.key for m in unknown] == ["organisation.affiliation", "filing.systems"]
 
 
 def test_missing_fields_of_the_expert_review_and_assessment_report():

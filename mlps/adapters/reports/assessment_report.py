@@ -1,6 +1,7 @@
 """The assessment report for management: cover, score and conclusion with the reason, scores per category
 (bar chart) and per control point, the result distribution (pie), the problem list with risk levels and
 compensating measures, the remediation plan, and optional appendices (statement of applicability, item results).
+One document model (docmodel.py) rendered to PDF (charts drawn) and to Word (the charts' figures as tables).
 
 The numbers come from the scoring core (GB/T 28448-2019 / the assessment report templates, see docs/domain.md);
 this module only lays them out. A self-assessment says on its cover that it is not an accredited test report.
@@ -16,26 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reportlab.platypus import Flowable
-
-from mlps.adapters.reports.charts import category_bar_chart, result_pie_chart
+from mlps.adapters.reports import docmodel as dm
 from mlps.adapters.reports.grading_report import extensions_text
-from mlps.adapters.reports.layout import (
-    FRAME_WIDTH,
-    LongTexts,
-    build_pdf,
-    check_lang,
-    esc,
-    field_table,
-    fmt_date,
-    or_empty,
-    p,
-    page_break,
-    spacer,
-    styles,
-    table,
-)
+from mlps.adapters.reports.layout import check_lang
 from mlps.adapters.reports.missing import MissingField, check, missing
+from mlps.adapters.reports.render_pdf import render_pdf
 from mlps.adapters.reports.texts import level_label, tx, word
 from mlps.rules.catalogue import CatalogueError, Item, load_taxonomy
 from mlps.rules.domain import AssessmentKind, Organisation, Result, Risk, System
@@ -315,7 +301,7 @@ def conclusion_code(word_: str) -> str:
 
 def conclusion_text(data: AssessmentReportData, lang: str) -> str:
     code = conclusion_code(data.conclusion)
-    return tx("conclusions", code, lang) if code else tx("common", "empty", lang)
+    return tx("conclusions", code, lang) if code else ""  # no conclusion yet: blank, listed as missing
 
 
 def result_counts(data: AssessmentReportData) -> dict[str, int]:
@@ -329,158 +315,130 @@ def _cp(zh: str, en: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
-def cover(data: AssessmentReportData, lang: str) -> list[Flowable]:
-    st = styles()
+def cover(data: AssessmentReportData, lang: str) -> list[dm.Block]:
     is_self = AssessmentKind(data.kind) == AssessmentKind.SELF
     title = tx("assessment", "title_self" if is_self else "title_agency", lang)
     exts = extensions_text(data.extensions, lang) if data.extensions else tx("assessment", "general_only", lang)
     method = f"{data.method_name} {data.method_version}".strip()
-    pairs = [
-        (tx("assessment", "cover_system", lang), or_empty(data.system.name, lang)),
-        (tx("assessment", "cover_unit", lang), or_empty(data.organisation.name, lang)),
-        (tx("assessment", "cover_level", lang), esc(level_label(data.level, lang, full=True))),
-        (tx("assessment", "cover_extensions", lang), esc(exts)),
+    pairs: list[tuple[str, dm.Value]] = [
+        (tx("assessment", "cover_system", lang), data.system.name),
+        (tx("assessment", "cover_unit", lang), data.organisation.name),
+        (tx("assessment", "cover_level", lang), level_label(data.level, lang, full=True)),
+        (tx("assessment", "cover_extensions", lang), exts),
         (tx("assessment", "cover_kind", lang), tx("assessment", "kind_self" if is_self else "kind_agency", lang)),
-        (tx("fields", "assessment.assessed_on", lang), or_empty(data.assessed_on, lang)),
-        (tx("assessment", "cover_date", lang), or_empty(data.report_date or data.assessed_on, lang)),
-        (tx("assessment", "cover_method", lang), or_empty(method, lang)),
+        (tx("fields", "assessment.assessed_on", lang), dm.day(data.assessed_on)),
+        (tx("assessment", "cover_date", lang), dm.day(data.report_date or data.assessed_on)),
+        (tx("assessment", "cover_method", lang), method),
     ]
     if not is_self:
-        pairs.append((tx("fields", "assessment.agency_name", lang), or_empty(data.agency_name, lang)))
-    out: list[Flowable] = [
-        spacer(30),
-        p(title, st.cover_big),
-        p(esc(data.system.name), st.subtitle),
-        p(esc(data.organisation.name), st.subtitle),
-        spacer(15),
-        field_table(pairs, (1, 2)),
+        pairs.append((tx("fields", "assessment.agency_name", lang), data.agency_name))
+    out: list[dm.Block] = [
+        dm.Title(title, big=True),
+        dm.Subtitle(data.system.name),
+        dm.Subtitle(data.organisation.name),
+        dm.fields(*pairs, widths=(1, 2)),
     ]
     if is_self:
-        out.append(p(tx("assessment", "self_note", lang), st.note))
-    out.append(page_break())
+        out.append(dm.Note(tx("assessment", "self_note", lang)))
+    out.append(dm.Break())
     return out
 
 
-def conclusion_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
-    st = styles()
-    risks = Counter(prob.risk for prob in data.problems)
-    applicable = data.coverage_applicable
-    percent = f"{data.coverage_assessed / applicable:.1%}" if applicable > 0 else "—"
-    coverage = tx(
-        "assessment",
-        "coverage_value",
-        lang,
-        assessed=data.coverage_assessed,
-        applicable=applicable,
-        percent=percent,
-    )
-    reason = data.conclusion_reason_zh if lang == "zh" else data.conclusion_reason_en
-    if data.verdict_2025:
-        return conclusion_2025(data, lang, coverage, reason, risks)
-    pairs = [
-        (tx("assessment", "score", lang), esc(fmt_score(data.score, 2, lang))),
-        (tx("assessment", "conclusion", lang), conclusion_text(data, lang)),
-        (tx("assessment", "reason", lang), or_empty(reason, lang)),
-        (tx("assessment", "coverage", lang), esc(coverage)),
-        (
-            tx("assessment", "risk_counts", lang),
-            f"{risks.get(Risk.HIGH, 0)} / {risks.get(Risk.MEDIUM, 0)} / {risks.get(Risk.LOW, 0)}",
-        ),
-    ]
-    method = tx(
-        "assessment",
-        "method_note",
-        lang,
-        method=esc(data.method_name) or tx("common", "empty", lang),
-        version=esc(data.method_version) or tx("common", "empty", lang),
-    )
-    out = [p(tx("assessment", "s1", lang), st.h1), field_table(pairs, (1, 3)), p(method, st.cell_small)]
-    if data.provisional:
-        out.append(p(tx("assessment", "provisional", lang), st.note))
-    if AssessmentKind(data.kind) == AssessmentKind.SELF:
-        out.append(p(tx("assessment", "self_note", lang), st.note))
-    return out
-
-
-def conclusion_2025(data: AssessmentReportData, lang: str, coverage: str, reason: str, risks) -> list[Flowable]:
-    """The 2025 conclusion page: rate of conformity (with its range), 符合 / 基本符合 / 不符合, the reason, the
-    hazard count before remediation as `N（M个已整改）` (Q22) and the hazard list with triggers."""
-    st = styles()
+def _rate(data: AssessmentReportData, lang: str) -> str:
     rate = "—" if number(data.score) is None else f"{data.score:.2f}%"
     if data.rate_range and number(data.score) is not None:
         rate += tx("assessment", "rate_range", lang, low=f"{data.rate_range[0]:.2f}", high=f"{data.rate_range[1]:.2f}")
+    return rate
+
+
+def conclusion_section(data: AssessmentReportData, lang: str) -> list[dm.Block]:
+    """The conclusion page. Before 2025: the score and 优/良/中/差. The 2025 template: rate of conformity (with its
+    range), 符合 / 基本符合 / 不符合, the hazard count before remediation as `N（M个已整改）` (Q22) and the hazard
+    list with triggers."""
+    risks = Counter(prob.risk for prob in data.problems)
+    applicable = data.coverage_applicable
+    percent = f"{data.coverage_assessed / applicable:.1%}" if applicable > 0 else "—"
+    coverage = tx("assessment", "coverage_value", lang, assessed=data.coverage_assessed, applicable=applicable,
+                  percent=percent)  # fmt: skip
+    if data.verdict_2025:
+        head: list[tuple[str, dm.Value]] = [
+            (tx("assessment", "rate", lang), _rate(data, lang)),
+            (tx("assessment", "conclusion", lang), conclusion_text(data, lang)),
+            (tx("assessment", "hazard_count", lang), data.hazard_count_zh if lang == "zh" else data.hazard_count_en),
+        ]
+    else:
+        head = [(tx("assessment", "score", lang), fmt_score(data.score, 2, lang)),
+                (tx("assessment", "conclusion", lang), conclusion_text(data, lang))]  # fmt: skip
     pairs = [
-        (tx("assessment", "rate", lang), esc(rate)),
-        (tx("assessment", "conclusion", lang), conclusion_text(data, lang)),
-        (tx("assessment", "hazard_count", lang), esc(data.hazard_count_zh if lang == "zh" else data.hazard_count_en)),
-        (tx("assessment", "reason", lang), or_empty(reason, lang)),
-        (tx("assessment", "coverage", lang), esc(coverage)),
-        (
-            tx("assessment", "risk_counts", lang),
-            f"{risks.get(Risk.HIGH, 0)} / {risks.get(Risk.MEDIUM, 0)} / {risks.get(Risk.LOW, 0)}",
-        ),
-    ]
-    method = tx(
-        "assessment",
-        "method_note",
-        lang,
-        method=esc(data.method_name) or tx("common", "empty", lang),
-        version=esc(data.method_version) or tx("common", "empty", lang),
-    )
-    out = [p(tx("assessment", "s1", lang), st.h1), field_table(pairs, (1, 3)), p(method, st.cell_small)]
-    if data.hazards:
-        rows: list[list] = [[tx("assessment", "hz_code", lang), tx("assessment", "hz_trigger", lang),
-                             tx("assessment", "hz_items", lang), tx("assessment", "hz_state", lang)]]  # fmt: skip
-        for h in data.hazards:
-            rows.append([esc(h.code), esc(h.trigger_zh if lang == "zh" else h.trigger_en), esc(h.items),
-                         esc(h.state_zh if lang == "zh" else h.state_en)])  # fmt: skip
-        out += [spacer(3), p(tx("assessment", "hz_title", lang), st.h2), table(rows, (1, 3, 2, 2))]
-    out.append(p(tx("assessment", "readings_2025", lang), st.note))
+        *head,
+        (tx("assessment", "reason", lang), data.conclusion_reason_zh if lang == "zh" else data.conclusion_reason_en),
+        (tx("assessment", "coverage", lang), coverage),
+        (tx("assessment", "risk_counts", lang),
+         f"{risks.get(Risk.HIGH, 0)} / {risks.get(Risk.MEDIUM, 0)} / {risks.get(Risk.LOW, 0)}"),
+    ]  # fmt: skip
+    empty = "—"  # a missing method is listed on the last page
+    out: list[dm.Block] = [
+        dm.Heading(tx("assessment", "s1", lang)),
+        dm.fields(*pairs, widths=(1, 3)),
+        dm.Para(tx("assessment", "method_note", lang, method=data.method_name or empty,
+                   version=data.method_version or empty)),
+    ]  # fmt: skip
+    if data.verdict_2025 and data.hazards:
+        hz = tuple(tx("assessment", k, lang) for k in ("hz_code", "hz_trigger", "hz_items", "hz_state"))
+        rows = tuple((h.code, h.trigger_zh if lang == "zh" else h.trigger_en, h.items,
+                      h.state_zh if lang == "zh" else h.state_en) for h in data.hazards)  # fmt: skip
+        out += [dm.Heading(tx("assessment", "hz_title", lang), 2), dm.Grid(hz, rows, (1, 3, 2, 2))]
+    if data.verdict_2025:
+        out.append(dm.Note(tx("assessment", "readings_2025", lang)))
     if data.provisional:
-        out.append(p(tx("assessment", "provisional", lang), st.note))
+        out.append(dm.Note(tx("assessment", "provisional", lang)))
     if AssessmentKind(data.kind) == AssessmentKind.SELF:
-        out.append(p(tx("assessment", "self_note", lang), st.note))
+        out.append(dm.Note(tx("assessment", "self_note", lang)))
     return out
 
 
-def category_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
-    st = styles()
+def category_section(data: AssessmentReportData, lang: str) -> list[dm.Block]:
     codes = category_order(list(data.category_scores))
     scored = [c for c in codes if number(data.category_scores[c]) is not None]
-    rows: list[list] = [[tx("assessment", "col_category", lang), tx("assessment", "col_score", lang)]]
-    rows += [[f"{c} {category_name(c, lang)}", fmt_score(data.category_scores[c], 1, lang)] for c in codes]
-    bar = category_bar_chart(
-        [category_name(c, lang) for c in scored],
-        [number(data.category_scores[c]) or 0.0 for c in scored],
-        tx("assessment", "chart_categories", lang),
-        FRAME_WIDTH,
-    )
+    head = (tx("assessment", "col_category", lang), tx("assessment", "col_score", lang))
+    rows = tuple((f"{c} {category_name(c, lang)}", fmt_score(data.category_scores[c], 1, lang)) for c in codes)
     counts = result_counts(data)
-    pie = result_pie_chart(
-        [(r.value, word("results", r.value, lang), counts.get(r.value, 0)) for r in RESULT_ORDER],
-        tx("assessment", "chart_results", lang),
-        FRAME_WIDTH,
-    )
-    return [p(tx("assessment", "s2", lang), st.h1), bar, spacer(3), table(rows, (3, 1)), spacer(4), pie]
+    return [
+        dm.Heading(tx("assessment", "s2", lang)),
+        dm.Chart("bar", tx("assessment", "chart_categories", lang),
+                 tuple((c, category_name(c, lang), number(data.category_scores[c]) or 0.0) for c in scored), head),
+        dm.Grid(head, rows, (3, 1)),
+        dm.Chart("pie", tx("assessment", "chart_results", lang),
+                 tuple((r.value, word("results", r.value, lang), counts.get(r.value, 0)) for r in RESULT_ORDER),
+                 (tx("assessment", "col_result", lang), "#")),
+    ]  # fmt: skip
 
 
-def control_point_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
-    st = styles()
+def control_point_section(data: AssessmentReportData, lang: str) -> list[dm.Block]:
     heads = ("col_category", "col_control_point", "col_items", "col_scored", "col_cp_score")
-    rows: list[list] = [[tx("assessment", k, lang) for k in heads]]
+    rows = []
     for r in data.control_points:
         name = _cp(r.control_point_zh, r.control_point_en, lang)
         if r.scope != "general":
             name = f"{name} ({word('extensions', r.scope, lang)})"
-        rows.append([category_name(r.category, lang), name, str(r.items), str(r.scored), fmt_score(r.score, 2, lang)])
-    return [p(tx("assessment", "s3", lang), st.h1), table(rows, (1.5, 2.6, 0.7, 0.7, 0.9))]
+        rows.append((category_name(r.category, lang), name, str(r.items), str(r.scored), fmt_score(r.score, 2, lang)))
+    return [
+        dm.Heading(tx("assessment", "s3", lang)),
+        dm.Grid(tuple(tx("assessment", k, lang) for k in heads), tuple(rows), (1.5, 2.6, 0.7, 0.7, 0.9)),
+    ]
 
 
-def problem_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
-    st = styles()
-    out: list[Flowable] = [p(tx("assessment", "s4", lang), st.h1)]
+def _long_texts(lang: str) -> dm.LongTexts:
+    """Records too long for a cell are cut with a reference and printed in full after the table."""
+    return dm.LongTexts(
+        lambda n, ref: tx("common", "continued", lang, n=n, ref=ref), tx("common", "long_records", lang)
+    )
+
+
+def problem_section(data: AssessmentReportData, lang: str) -> list[dm.Block]:
+    out: list[dm.Block] = [dm.Heading(tx("assessment", "s4", lang))]
     if not data.problems:
-        return [*out, p(tx("assessment", "no_problems", lang))]
+        return [*out, dm.Para(tx("assessment", "no_problems", lang))]
     heads = (
         "col_item",
         "col_control_point",
@@ -490,112 +448,117 @@ def problem_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
         "col_compensating",
         "col_record",
     )
-    small = st.cell_small
-    long = LongTexts(lang)
-    rows: list[list] = [[tx("assessment", k, lang) for k in heads]]
+    long = _long_texts(lang)
     ordered = sorted(data.problems, key=lambda r: RISK_ORDER.get(Risk(r.risk) if r.risk else None, 3))
-    for r in ordered:
-        rows.append(
-            [
-                p(esc(display_id(r.item_id, lang)), small),
-                p(esc(_cp(r.control_point_zh, r.control_point_en, lang)), small),
-                p(esc(_cp(r.requirement_zh, r.requirement_en, lang)), small),
-                p(esc(word("results", r.result, lang)), small),
-                p(esc(word("risks", r.risk, lang)) if r.risk else "—", small),
-                p(long.cell(r.compensating_measure) or "—", small),
-                p(long.cell(r.record) if (r.record or "").strip() else or_empty(r.record, lang), small),
-            ]
+    rows = tuple(
+        (
+            display_id(r.item_id, lang),
+            _cp(r.control_point_zh, r.control_point_en, lang),
+            _cp(r.requirement_zh, r.requirement_en, lang),
+            word("results", r.result, lang),
+            word("risks", r.risk, lang) if r.risk else "—",
+            long.cell(r.compensating_measure) or "—",
+            long.cell(r.record),
         )
-    return [*out, table(rows, (1.1, 1, 1.9, 0.85, 0.6, 1.3, 2.7)), *long.flowables(small)]
+        for r in ordered
+    )
+    grid = dm.Grid(tuple(tx("assessment", k, lang) for k in heads), rows, (1.1, 1, 1.9, 0.85, 0.6, 1.3, 2.7))
+    return [*out, grid, *long.blocks()]
 
 
-def remediation_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
-    st = styles()
-    out: list[Flowable] = [p(tx("assessment", "s5", lang), st.h1)]
+def remediation_section(data: AssessmentReportData, lang: str) -> list[dm.Block]:
+    out: list[dm.Block] = [dm.Heading(tx("assessment", "s5", lang))]
     if not data.remediation:
-        return [*out, p(tx("assessment", "no_remediation", lang))]
+        return [*out, dm.Para(tx("assessment", "no_remediation", lang))]
     heads = ("col_task", "col_task_items", "col_owner", "col_due", "col_status")
-    rows: list[list] = [[tx("assessment", k, lang) for k in heads]]
     sep = "、" if lang == "zh" else ", "
-    for r in data.remediation:
-        rows.append(
-            [
-                p(or_empty(r.task, lang), st.cell),
-                p(esc(sep.join(display_id(i, lang) for i in r.items)) or "—", st.cell_small),
-                p(or_empty(r.owner, lang), st.cell),
-                p(or_empty(fmt_date(r.due), lang), st.cell),
-                p(esc(word("remediation_status", r.status, lang)), st.cell),
-            ]
+    rows = tuple(
+        (
+            r.task,
+            sep.join(display_id(i, lang) for i in r.items) or "—",
+            r.owner,
+            dm.day(r.due),
+            word("remediation_status", r.status, lang),
         )
-    return [*out, table(rows, (3, 1.6, 1, 0.9, 0.8))]
+        for r in data.remediation
+    )
+    return [*out, dm.Grid(tuple(tx("assessment", k, lang) for k in heads), rows, (3, 1.6, 1, 0.9, 0.8))]
 
 
-def applicability_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
-    st = styles()
+def applicability_section(data: AssessmentReportData, lang: str) -> list[dm.Block]:
     heads = ("col_item", "col_control_point", "col_applicable_yn", "col_na_reason")
-    rows: list[list] = [[tx("assessment", k, lang) for k in heads]]
-    for r in data.applicability:
-        rows.append(
-            [
-                display_id(r.item_id, lang),
-                _cp(r.control_point_zh, r.control_point_en, lang),
-                tx("common", "answer_yes" if r.applicable else "answer_no", lang),
-                p(esc(r.reason) or ("" if r.applicable else tx("common", "empty", lang)), st.cell),
-            ]
+    rows = tuple(
+        (
+            display_id(r.item_id, lang),
+            _cp(r.control_point_zh, r.control_point_en, lang),
+            tx("common", "answer_yes" if r.applicable else "answer_no", lang),
+            r.reason,
         )
-    return [page_break(), p(tx("assessment", "s6", lang), st.h1), table(rows, (1.1, 1.6, 0.7, 3))]
+        for r in data.applicability
+    )
+    return [
+        dm.Break(),
+        dm.Heading(tx("assessment", "s6", lang)),
+        dm.Grid(tuple(tx("assessment", k, lang) for k in heads), rows, (1.1, 1.6, 0.7, 3)),
+    ]
 
 
-def item_results_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
-    st = styles()
-    small = st.cell_small
+def item_results_section(data: AssessmentReportData, lang: str) -> list[dm.Block]:
     heads = ("col_item", "col_control_point", "col_requirement", "col_result", "col_record")
-    rows: list[list] = [[tx("assessment", k, lang) for k in heads]]
-    long = LongTexts(lang)
-    for r in data.item_results:
-        record = long.cell(r.record, f"[{esc(r.assessed_object)}] " if r.assessed_object else "")
-        rows.append(
-            [
-                p(esc(display_id(r.item_id, lang)), small),
-                p(esc(_cp(r.control_point_zh, r.control_point_en, lang)), small),
-                p(esc(_cp(r.requirement_zh, r.requirement_en, lang)), small),
-                p(esc(word("results", r.result, lang)), small),
-                p(record or "—", small),
-            ]
+    long = _long_texts(lang)
+    rows = tuple(
+        (
+            display_id(r.item_id, lang),
+            _cp(r.control_point_zh, r.control_point_en, lang),
+            _cp(r.requirement_zh, r.requirement_en, lang),
+            word("results", r.result, lang),
+            long.cell(r.record, f"[{r.assessed_object}] " if r.assessed_object else "") or "—",
         )
-    return [page_break(), p(tx("assessment", "s7", lang), st.h1), table(rows, (1.1, 1.1, 2.5, 0.85, 3.2)),
-            *long.flowables(small)]  # fmt: skip
+        for r in data.item_results
+    )
+    return [
+        dm.Break(),
+        dm.Heading(tx("assessment", "s7", lang)),
+        dm.Grid(tuple(tx("assessment", k, lang) for k in heads), rows, (1.1, 1.1, 2.5, 0.85, 3.2)),
+        *long.blocks(),
+    ]
 
 
-def last_year_section(data: AssessmentReportData, lang: str) -> list[Flowable]:
+def last_year_section(data: AssessmentReportData, lang: str) -> list[dm.Block]:
     """Appendix 3: last year's problems (imported from that report as remediation tasks), what was done about
     each and whether this year's results verify it."""
-    st = styles()
-    small = st.cell_small
     heads = ("col_ly_ref", "col_ly_problem", "col_task_items", "col_status", "col_ly_done", "col_ly_retest")
-    rows: list[list] = [[tx("assessment", k, lang) for k in heads]]
     sep = "、" if lang == "zh" else ", "
+    rows = []
     for r in data.last_year:
         items = sep.join(display_id(i, lang) for i in r.items)
         if r.hazards:
             codes = f"{tx('assessment', 'hz_title', lang)} {sep.join(r.hazards)}"
             items = (f"{items}（{codes}）" if lang == "zh" else f"{items} ({codes})") if items else codes
         rows.append(
-            [
-                p(esc(r.ref) or "—", small),
-                p(or_empty(r.problem, lang), small),
-                p(esc(items) or "—", small),
-                p(esc(word("remediation_status", r.status, lang)), small),
-                p(or_empty(r.done, lang), small),
-                p(esc(word("retest", r.retest, lang)), small),
-            ]
+            (
+                r.ref or "—",
+                r.problem,
+                items or "—",
+                word("remediation_status", r.status, lang),
+                r.done,
+                word("retest", r.retest, lang),
+            )
         )
-    return [page_break(), p(tx("assessment", "s8", lang), st.h1), p(tx("assessment", "last_year_note", lang)),
-            table(rows, (0.9, 2.2, 1.3, 0.8, 2.2, 1.1))]  # fmt: skip
+    return [
+        dm.Break(),
+        dm.Heading(tx("assessment", "s8", lang)),
+        dm.Para(tx("assessment", "last_year_note", lang)),
+        dm.Grid(tuple(tx("assessment", k, lang) for k in heads), tuple(rows), (0.9, 2.2, 1.3, 0.8, 2.2, 1.1)),
+    ]
 
 
-def assessment_report_story(data: AssessmentReportData, lang: str) -> list[Flowable]:
-    story = [
+def assessment_report_document(data: AssessmentReportData, lang: str = "zh") -> dm.Document:
+    """The assessment report as blocks (one model for the PDF and the Word file); required fields still empty are
+    listed on its last page."""
+    check_lang(lang)
+    validate(data)
+    blocks = [
         *cover(data, lang),
         *conclusion_section(data, lang),
         *category_section(data, lang),
@@ -604,24 +567,31 @@ def assessment_report_story(data: AssessmentReportData, lang: str) -> list[Flowa
         *remediation_section(data, lang),
     ]
     if data.applicability:
-        story += applicability_section(data, lang)
+        blocks += applicability_section(data, lang)
     if data.item_results:
-        story += item_results_section(data, lang)
+        blocks += item_results_section(data, lang)
     if data.last_year:
-        story += last_year_section(data, lang)
-    return story
+        blocks += last_year_section(data, lang)
+    title = tx("assessment", "title_self" if data.kind == AssessmentKind.SELF else "title_agency", lang)
+    gaps = missing_assessment_report_fields(data)
+    return dm.Document(
+        f"{title} {data.system.name}",
+        data.organisation.name,
+        data.system.name,
+        lang,
+        tuple(blocks),
+        cover=True,
+        missing=tuple(m.label(lang) for m in gaps),
+    )
 
 
 def build_assessment_report(data: AssessmentReportData, lang: str = "zh") -> bytes:
     """The assessment report as PDF bytes (cover page without running header; numbered pages after it)."""
-    check_lang(lang)
-    validate(data)
-    title = tx("assessment", "title_self" if data.kind == AssessmentKind.SELF else "title_agency", lang)
-    return build_pdf(
-        assessment_report_story(data, lang),
-        title=f"{title} {data.system.name}",
-        unit=data.organisation.name,
-        system=data.system.name,
-        lang=lang,
-        cover=True,
-    )
+    return render_pdf(assessment_report_document(data, lang))
+
+
+def build_assessment_report_docx(data: AssessmentReportData, lang: str = "zh") -> bytes:
+    """The same report as an editable Word file."""
+    from mlps.adapters.reports.render_docx import render_docx  # python-docx loads only when Word is asked for
+
+    return render_docx(assessment_report_document(data, lang))

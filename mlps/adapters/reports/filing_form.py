@@ -1,9 +1,13 @@
-"""The filing form (网络安全等级保护备案表) for the public security bureau, filed for level 2 and above.
+"""The filing form (网络安全等级保护备案表, 2025 template) for the public security bureau, filed for level 2 and
+above, as one document model (docmodel.py) rendered to PDF and to an editable Word file.
 
-Tables as docs/domain.md lists them (from code that fills the official template): the unit; per graded object its
-object table and grading table; the extension-scenario table (cloud, mobile, IoT, ICS, big data); the
-attachments table for level 3 and above; the data survey table (added to the form in 2025). A field the user
-left empty prints as '（未填写）' — the form never invents a value.
+The cover (备案单位盖章, the bureau's 受理 block); table 1 the unit, with affiliation, unit type and industry as
+coded tick boxes (mlps/controls/filing_codes.yaml, marked R) and the counts of graded objects by level in this
+filing and in total; per graded object table 2 (the object, with its coded answers, network nature and, when
+internet-facing, source IPs, domains, protocols and ports; interconnection; go-live; sub-system), table 3 (the
+grading, expert review, competent authority), table 4 (extension scenarios), table 5 (the documents of a level-3+
+filing; always printed) and table 6 (the data survey, one sheet per data category). A required field left empty
+stays blank and is listed on the last page; the form never prints a placeholder or invents a value.
 """
 
 from __future__ import annotations
@@ -12,57 +16,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from reportlab.platypus import Flowable
-
-from mlps.adapters.reports.grading_report import check_grading, extensions_text
-from mlps.adapters.reports.layout import (
-    build_pdf,
-    check_lang,
-    esc,
-    field_table,
-    fmt_date,
-    keep,
-    or_empty,
-    p,
-    page_break,
-    spacer,
-    styles,
-    table,
-)
+from mlps.adapters.reports import docmodel as dm
+from mlps.adapters.reports.grading_report import check_grading
+from mlps.adapters.reports.layout import check_lang
 from mlps.adapters.reports.missing import MissingField, check, is_empty, missing
+from mlps.adapters.reports.render_pdf import render_pdf
+from mlps.adapters.reports.texts import docs_text as _t
+from mlps.adapters.reports.texts import field_label as _f
 from mlps.adapters.reports.texts import level_label, tx, word
 from mlps.rules.domain import GradingRecord, Judgement, Organisation, System
-from mlps.rules.filing_details import ATTACHMENTS, ATTACHMENTS_FROM_LEVEL, AUTHORITY_ATTACHMENT, FILED_FROM_LEVEL
+from mlps.rules.filing_codes import INTERNET, ORGANISATION_LISTS, FilingCodes, load_filing_codes
+from mlps.rules.filing_details import (
+    ATTACHMENTS,
+    ATTACHMENTS_FROM_LEVEL,
+    AUTHORITY_ATTACHMENT,
+    FILED_FROM_LEVEL,
+    FORM_CODE_FIELDS,
+    FormDetails,
+)
 from mlps.rules.grading import DEGREES, OBJECTS
 
 EXTENSIONS = ("cloud", "mobile", "iot", "ics", "bigdata")
 
 ORGANISATION_REQUIRED = (
-    "name",
-    "credit_code",
-    "address",
-    "region_code",
-    "head_name",
-    "head_phone",
-    "security_department",
-    "security_contact",
-    "security_phone",
-    "data_department",
-    "data_contact",
-    "affiliation",
-    "unit_type",
-    "industry",
-)
-SYSTEM_REQUIRED = (
-    "name",
-    "object_type",
-    "business_type",
-    "business_description",
-    "service_scope",
-    "service_users",
-    "deployment",
-    "go_live",
-)
+    "name", "credit_code", "province", "city", "county", "address", "postal_code", "region_code",
+    "head_name", "head_title", "head_phone", "head_email",
+    "security_department", "security_contact", "security_title", "security_phone", "security_mobile",
+    "security_email",
+    "data_department", "data_contact", "data_title", "data_phone", "data_mobile", "data_email",
+)  # fmt: skip
+SYSTEM_REQUIRED = ("name", "object_type", "business_description", "go_live")
+INTERNET_REQUIRED = ("source_ips", "domains", "protocols_ports")
 SCENARIO_REQUIRED = {
     "mobile": ("mobile_apps",),
     "iot": ("iot_description",),
@@ -112,6 +96,7 @@ class FilingEntry:
     scenario: ScenarioInfo = field(default_factory=ScenarioInfo)
     attachments: dict[str, str] = field(default_factory=dict)
     data_survey: list[DataSurveyRow] = field(default_factory=list)
+    form: FormDetails = field(default_factory=FormDetails)  # the 2025 form's coded answers and internet details
 
 
 def as_entries(entries: Sequence[FilingEntry | tuple[System, GradingRecord]]) -> list[FilingEntry]:
@@ -136,19 +121,35 @@ def _required_attachments(entry: FilingEntry) -> tuple[str, ...]:
     return ATTACHMENTS + ((AUTHORITY_ATTACHMENT,) if has_authority else ())
 
 
+def internet_facing(entry: FilingEntry) -> bool:
+    """The form asks for source IPs, domains, protocols and ports when the network nature is the internet or the
+    system is recorded as internet-facing."""
+    return entry.form.network_nature == INTERNET or entry.system.internet_facing
+
+
 def missing_filing_fields(
-    org: Organisation, entries: Sequence[FilingEntry | tuple[System, GradingRecord]]
+    org: Organisation,
+    entries: Sequence[FilingEntry | tuple[System, GradingRecord]],
+    codes: FilingCodes | None = None,
 ) -> list[MissingField]:
-    """Required fields the filing form lacks, per unit, object, grading, scenario, attachment and data row."""
+    """Required fields the filing form lacks, per unit, object, grading, scenario, attachment and data sheet. A
+    coded field whose stored value is not a code of its list counts as missing."""
+    codes = codes or load_filing_codes()
     out = check(org, "organisation", ORGANISATION_REQUIRED)
+    out += [missing(f"organisation.{n}") for n in ORGANISATION_LISTS if not codes.code_of(n, getattr(org, n))]
     if not entries:
         return [*out, missing("filing.systems")]
     for e in as_entries(entries):
         where = e.system.name or "?"
-        s, g = e.system, e.grading
+        s, g, fd = e.system, e.grading, e.form
         out += check(s, "system", SYSTEM_REQUIRED, where)
-        if s.internet_facing and is_empty(s.internet_details):
-            out.append(missing("system.internet_details", where))
+        out += [missing(f"form.{n}", where) for n in FORM_CODE_FIELDS if not codes.code_of(n, getattr(fd, n))]
+        if not codes.codes_of("interconnection", fd.interconnection):
+            out.append(missing("form.interconnection", where))
+        if internet_facing(e):
+            out += check(fd, "form", INTERNET_REQUIRED, where)
+        if s.parent_system.strip() and not fd.parent_unit.strip():
+            out.append(missing("form.parent_unit", where))
         if g.level < FILED_FROM_LEVEL:
             out.append(missing("grading.filable", where))
         out += check(g, "grading", ("graded_on", "graded_by"), where)
@@ -178,267 +179,261 @@ def missing_filing_fields(
     return out
 
 
-def _ticks(options: Sequence[tuple[object, str]], chosen: object, lang: str) -> str:
-    """'■ chosen □ other …' as markup: every option shown, the chosen one ticked."""
-    on, off = tx("common", "checked", lang), tx("common", "unchecked", lang)
-    return "&nbsp;&nbsp; ".join(f"{on if value == chosen else off} {esc(label)}" for value, label in options)
+# ---------------------------------------------------------------------------------------------- the document
 
 
-def _level_ticks(level: int, lang: str) -> str:
-    return _ticks([(n, level_label(n, lang)) for n in range(1, 6)], level, lang)
+def _plain(options: list[tuple[str, str]], chosen: str) -> dm.Ticks:
+    return dm.ticks(options, chosen, show_codes=False)
 
 
-def _harm_ticks(judgement: Judgement, level: int, lang: str) -> str:
-    objects = _ticks([(o, word("harm_objects", o, lang)) for o in OBJECTS], judgement.harm_object, lang)
-    degrees = _ticks([(d, word("harm_degrees", d, lang)) for d in DEGREES], judgement.degree, lang)
-    return f"{objects}<br/>{degrees}<br/>{_level_ticks(level, lang)}"
+def _yes_no(value: bool | None, lang: str) -> dm.Ticks:
+    chosen = "" if value is None else ("yes" if value else "no")
+    return _plain([("yes", tx("common", "answer_yes", lang)), ("no", tx("common", "answer_no", lang))], chosen)
 
 
-def unit_table(org: Organisation, entries: list[FilingEntry], lang: str) -> list[Flowable]:
-    st = styles()
+def _coded(codes: FilingCodes, name: str, value: str | Sequence[str], lang: str) -> dm.Ticks:
+    """Every code of the list, the stored answer ticked (a stored label finds its code)."""
+    chosen = codes.codes_of(name, value) if not isinstance(value, str) else codes.code_of(name, value)
+    return dm.ticks(codes.options(name, lang), chosen)
 
-    def f(key: str) -> str:
-        return tx("fields", key, lang)
 
-    counts = {n: sum(1 for e in entries if e.grading.level == n) for n in range(1, 6)}
+def _cover(org: Organisation, filed_on: date | None, lang: str) -> list[dm.Block]:
+    return [
+        dm.Title(_t("filing_title", lang), big=True),
+        dm.Subtitle(_t("filing_template", lang)),
+        dm.fields((_t("filing_unit_seal", lang), org.name), (_t("filing_date", lang), dm.day(filed_on)), tall=[0]),
+        dm.Heading(_t("police_block", lang), 2),
+        dm.fields(
+            (_t("police_unit_seal", lang), ""),
+            (_t("police_received_on", lang), ""),
+            (_t("police_number", lang), ""),
+            (_t("police_signature", lang), ""),
+            tall=[0, 3],
+        ),
+        dm.Note(_t("cover_note", lang)),
+        dm.Break(),
+    ]
+
+
+def _counts(levels: Sequence[int], lang: str) -> str:
     sep = "；" if lang == "zh" else "; "
-    by_level = sep.join(f"{level_label(n, lang)}: {c}" for n, c in counts.items() if c)
-    by_level += sep + tx("filing", "objects_total", lang, n=len(entries))
-    names = [
-        "name",
-        "credit_code",
-        "address",
-        "region_code",
-        "head_name",
-        "head_title",
-        "head_phone",
-        "security_department",
-        "security_contact",
-        "security_phone",
-        "security_email",
-        "data_department",
-        "data_contact",
-        "data_phone",
-        "affiliation",
-        "unit_type",
-        "industry",
-    ]
-    pairs = [(f(f"organisation.{n}"), or_empty(getattr(org, n), lang)) for n in names]
-    pairs.append((tx("filing", "objects_by_level", lang), esc(by_level)))
-    return [p(tx("filing", "unit_table", lang), st.h1), field_table(pairs)]
+    return sep.join(_t("count_at_level", lang, level=level_label(n, lang), n=sum(1 for x in levels if x == n))
+                    for n in range(1, 6))  # fmt: skip
 
 
-def object_table(entry: FilingEntry, lang: str) -> list[Flowable]:
-    st, s = styles(), entry.system
-
-    def f(key: str) -> str:
-        return tx("fields", key, lang)
-
-    internet = tx("common", "answer_yes" if s.internet_facing else "answer_no", lang)
-    pairs = [
-        (f("system.name"), or_empty(s.name, lang)),
-        (f("system.code"), or_empty(s.code, lang)),
-        (f("system.object_type"), esc(word("object_types", s.object_type, lang))),
-        (f("system.extensions"), esc(extensions_text(s.extensions, lang))),
-        (f("system.business_type"), or_empty(s.business_type, lang)),
-        (f("system.business_description"), or_empty(s.business_description, lang)),
-        (f("system.service_scope"), or_empty(s.service_scope, lang)),
-        (f("system.service_users"), or_empty(s.service_users, lang)),
-        (f("system.deployment"), or_empty(s.deployment, lang)),
-        (f("system.internet_facing"), internet),
-    ]
-    if s.internet_facing:
-        pairs.append((f("system.internet_details"), or_empty(s.internet_details, lang)))
-    pairs += [
-        (f("system.go_live"), or_empty(s.go_live, lang)),
-        (f("system.parent_system"), or_empty(s.parent_system, lang)),
-    ]
-    return [p(tx("filing", "object_table", lang, system=esc(s.name)), st.h1), field_table(pairs)]
-
-
-def grading_table(entry: FilingEntry, lang: str) -> list[Flowable]:
-    st, g = styles(), entry.grading
-
-    def f(key: str) -> str:
-        return tx("fields", key, lang)
-
-    review = (
-        tx("filing", "reviewed_on", lang, date=fmt_date(g.expert_review_on))
-        if g.expert_review_on
-        else tx("filing", "not_reviewed", lang)
-    )
-    if g.authority_name.strip():
-        authority = esc(g.authority_name)
-        approved = (
-            tx("filing", "approved_on", lang, date=fmt_date(g.authority_approved_on))
-            if g.authority_approved_on
-            else tx("common", "empty", lang)
-        )
-        authority += f"<br/>{approved}"
-    else:
-        authority = tx("filing", "no_authority", lang)
-    pairs = [
-        (tx("filing", "business_harm", lang), _harm_ticks(g.business, g.business_level, lang)),
-        (tx("filing", "service_harm", lang), _harm_ticks(g.service, g.service_level, lang)),
-        (f("grading.level"), _level_ticks(g.level, lang)),
-        (f("grading.graded_on"), or_empty(g.graded_on, lang)),
-        (tx("filing", "grading_report", lang), tx("filing", "grading_report_value", lang)),
-        (tx("filing", "expert_review", lang), review),
-        (tx("filing", "authority", lang), authority),
-        (f("grading.graded_by"), or_empty(g.graded_by, lang)),
-    ]
-    out = [p(tx("filing", "grading_table", lang, system=esc(entry.system.name)), st.h1), field_table(pairs, (1, 3))]
-    if g.level < FILED_FROM_LEVEL:
-        out.append(p(tx("filing", "level_1_note", lang), st.note))
-    return out
-
-
-def _yes_no_blank(value: bool | None, lang: str) -> str:
-    """是 / 否, or '' when the user did not say (so it prints as not filled in)."""
-    if value is None:
-        return ""
-    return tx("common", "answer_yes" if value else "answer_no", lang)
-
-
-def _scenario_details(ext: str, sc: ScenarioInfo, lang: str) -> str:
-    def line(key: str, value: object) -> str:
-        return f"{tx('fields', f'scenario.{key}', lang)}: {or_empty(value, lang)}"
-
-    if ext == "cloud":
-        role = word("cloud_roles", sc.cloud_role, lang) if sc.cloud_role else ""
-        level = level_label(sc.cloud_platform_level, lang) if sc.cloud_platform_level else ""
-        return "<br/>".join(
-            [
-                line("cloud_role", role),
-                line("cloud_platform_name", sc.cloud_platform_name),
-                line("cloud_platform_level", level),
-                line("cloud_platform_filing_number", sc.cloud_platform_filing_number),
-            ]
-        )
-    if ext == "mobile":
-        return line("mobile_apps", sc.mobile_apps)
-    if ext == "iot":
-        return line("iot_description", sc.iot_description)
-    if ext == "ics":
-        return line("ics_description", sc.ics_description)
-    cross = (
-        ""
-        if sc.bigdata_cross_border is None
-        else tx("common", f"answer_{'yes' if sc.bigdata_cross_border else 'no'}", lang)
-    )
-    return "<br/>".join([line("bigdata_description", sc.bigdata_description), line("bigdata_cross_border", cross)])
-
-
-def scenario_table(entry: FilingEntry, lang: str) -> list[Flowable]:
-    st = styles()
-    rows: list[list] = [[tx("filing", k, lang) for k in ("scenario", "involved", "details")]]
-    for ext in EXTENSIONS:
-        involved = ext in entry.system.extensions
-        details = _scenario_details(ext, entry.scenario, lang) if involved else tx("common", "not_involved", lang)
-        rows.append(
-            [
-                word("extensions", ext, lang),
-                tx("common", "answer_yes" if involved else "answer_no", lang),
-                p(details, st.cell),
-            ]
-        )
+def _unit_table(org: Organisation, filed: Sequence[int], total: Sequence[int], codes: FilingCodes, lang: str):
+    address = _t("address_parts", lang, province=org.province, city=org.city, county=org.county, street=org.address)
+    plain = ("name", "credit_code")
+    contacts = (
+        "postal_code", "region_code", "head_name", "head_title", "head_phone", "head_email",
+        "security_department", "security_contact", "security_title", "security_phone", "security_mobile",
+        "security_email", "data_department", "data_contact", "data_title", "data_phone", "data_mobile", "data_email",
+    )  # fmt: skip
     return [
-        keep(p(tx("filing", "scenario_table", lang, system=esc(entry.system.name)), st.h1), table(rows, (1.2, 0.6, 4)))
-    ]
-
-
-def attachment_table(entry: FilingEntry, lang: str) -> list[Flowable]:
-    st = styles()
-    rows: list[list] = [[tx("filing", "attachment", lang), tx("filing", "provided", lang)]]
-    for code in (*ATTACHMENTS, AUTHORITY_ATTACHMENT):
-        value = entry.attachments.get(code, "")
-        if code == AUTHORITY_ATTACHMENT and not entry.grading.authority_name.strip():
-            shown = tx("filing", "no_authority", lang)
-        else:
-            shown = esc(value) if value.strip() else tx("filing", "not_provided", lang)
-        rows.append([tx("fields", f"attachment.{code}", lang), p(shown, st.cell)])
-    return [p(tx("filing", "attachment_table", lang, system=esc(entry.system.name)), st.h1), table(rows, (2.2, 2))]
-
-
-def data_table(entry: FilingEntry, lang: str) -> list[Flowable]:
-    st = styles()
-    keys = ("name", "data_class", "owner", "personal_info", "volume", "sources", "flows", "storage_location")
-    rows: list[list] = [[tx("fields", f"data.{k}", lang) for k in keys]]
-    extra: list[tuple] = []
-    for r in entry.data_survey:
-        personal = _yes_no_blank(r.personal_info, lang)
-        klass = word("data_classes", r.data_class, lang) if r.data_class else ""
-        values = [r.name, klass, r.owner, personal, r.volume, r.sources, r.flows, r.storage_location]
-        rows.append([p(or_empty(v, lang), st.cell_small) for v in values])
-    if not entry.data_survey:
-        rows.append([p(tx("filing", "no_data_rows", lang), st.cell)] + [""] * (len(keys) - 1))
-        extra.append(("SPAN", (0, 1), (-1, 1)))
-    return [
-        p(tx("filing", "data_table", lang, system=esc(entry.system.name)), st.h1),
-        table(rows, (1.3, 0.9, 1, 0.8, 0.8, 1.1, 1.1, 1.1), extra=extra),
-    ]
-
-
-def signature_block(filled_by: str, filled_on: date | None, lang: str) -> list[Flowable]:
-    st = styles()
-    return [
-        spacer(6),
-        keep(
-            field_table(
-                [
-                    (tx("filing", "filer", lang), or_empty(filled_by, lang)),
-                    (tx("filing", "filed_on", lang), or_empty(filled_on, lang)),
-                    (tx("filing", "unit_seal", lang), "<br/><br/><br/>"),
-                ]
-            ),
-            spacer(5),
-            p(tx("filing", "police_use", lang), st.h3),
-            field_table(
-                [
-                    (tx("filing", "police_received", lang), ""),
-                    (tx("filing", "police_number", lang), ""),
-                    (tx("filing", "police_signature", lang), "<br/><br/>"),
-                ]
-            ),
+        dm.Heading(_t("table1", lang)),
+        dm.fields(
+            *((_f(f"organisation.{n}", lang), getattr(org, n)) for n in plain),
+            (_f("organisation.address", lang), address),
+            *((_f(f"organisation.{n}", lang), getattr(org, n)) for n in contacts),
+            *((_f(f"organisation.{n}", lang), _coded(codes, n, getattr(org, n), lang)) for n in ORGANISATION_LISTS),
+            (_t("objects_this_filing", lang), _counts(filed, lang)),
+            (_t("objects_in_total", lang), _counts(total, lang)),
+            widths=(1, 3),
         ),
     ]
 
 
-def filing_form_story(
-    org: Organisation, entries: list[FilingEntry], lang: str, filled_by: str, filled_on: date | None
-) -> list[Flowable]:
-    st = styles()
-    story: list[Flowable] = [p(tx("filing", "title", lang), st.title), *unit_table(org, entries, lang)]
-    for e in entries:
-        story += [page_break(), *object_table(e, lang), *grading_table(e, lang), *scenario_table(e, lang)]
-        if e.grading.level >= ATTACHMENTS_FROM_LEVEL:
-            story += attachment_table(e, lang)
-        story += data_table(e, lang)
-    story += signature_block(filled_by, filled_on, lang)
-    return story
+def _object_table(e: FilingEntry, codes: FilingCodes, lang: str) -> list[dm.Block]:
+    s, fd = e.system, e.form
+    tech = [codes.by_value("technology", x) for x in s.extensions]
+    internet: list[tuple[str, dm.Value]] = []
+    if internet_facing(e):
+        internet = [(_f(f"form.{n}", lang), getattr(fd, n)) for n in INTERNET_REQUIRED]
+    return [
+        dm.Heading(_t("table2", lang, system=s.name)),
+        dm.fields(
+            (_f("system.name", lang), s.name),
+            (_f("system.code", lang), s.code),
+            (
+                _f("system.object_type", lang),
+                dm.ticks(codes.options("object_type", lang), codes.by_value("object_type", s.object_type)),
+            ),
+            (_t("technology", lang), dm.ticks(codes.options("technology", lang), tech)),
+            (_f("form.business_type", lang), (_coded(codes, "business_type", fd.business_type, lang), s.business_type)),
+            (_f("system.business_description", lang), s.business_description),
+            (_f("form.service_scope", lang), (_coded(codes, "service_scope", fd.service_scope, lang), s.service_scope)),
+            (
+                _f("form.service_targets", lang),
+                (_coded(codes, "service_targets", fd.service_targets, lang), s.service_users),
+            ),
+            (
+                _f("form.deployment_scope", lang),
+                (_coded(codes, "deployment_scope", fd.deployment_scope, lang), s.deployment),
+            ),
+            (_f("form.network_nature", lang), _coded(codes, "network_nature", fd.network_nature, lang)),
+            *internet,
+            (_f("form.interconnection", lang), _coded(codes, "interconnection", fd.interconnection, lang)),
+            (_f("system.go_live", lang), dm.day(s.go_live)),
+            (_t("is_subsystem", lang), _yes_no(bool(s.parent_system.strip()), lang)),
+            (_f("system.parent_system", lang), s.parent_system),
+            (_f("form.parent_unit", lang), fd.parent_unit),
+            widths=(1, 3),
+        ),  # fmt: skip
+    ]
 
 
-def build_filing_form(
+def _harm(judgement: Judgement, level: int, lang: str) -> dm.Value:
+    objects = _plain([(o.value, word("harm_objects", o, lang)) for o in OBJECTS], judgement.harm_object.value)
+    degrees = _plain([(d.value, word("harm_degrees", d, lang)) for d in DEGREES], judgement.degree.value)
+    return (objects, degrees, _level_ticks(level, lang))
+
+
+def _level_ticks(level: int | None, lang: str) -> dm.Ticks:
+    return _plain([(str(n), level_label(n, lang)) for n in range(1, 6)], str(level or ""))
+
+
+def _grading_table(e: FilingEntry, filled_on: date | None, lang: str) -> list[dm.Block]:
+    g = e.grading
+    has_authority = bool(g.authority_name.strip())
+    reviewed = _plain([("yes", _t("reviewed", lang)), ("no", _t("not_reviewed", lang))],
+                      "yes" if g.expert_review_on else "no")  # fmt: skip
+    approved = _plain([("yes", _t("approved", lang)), ("no", _t("not_approved", lang))],
+                      "yes" if g.authority_approved_on else "no")  # fmt: skip
+    return [
+        dm.Heading(_t("table3", lang, system=e.system.name)),
+        dm.fields(
+            (_t("business_harm", lang), _harm(g.business, g.business_level, lang)),
+            (_t("service_harm", lang), _harm(g.service, g.service_level, lang)),
+            (_f("grading.level", lang), _level_ticks(g.level, lang)),
+            (_f("grading.graded_on", lang), dm.day(g.graded_on)),
+            (_t("grading_report", lang), _yes_no(True, lang)),
+            (_t("expert_review", lang), (reviewed, dm.day(g.expert_review_on))),
+            (_t("has_authority", lang), _yes_no(has_authority, lang)),
+            (_f("grading.authority_name", lang), g.authority_name),
+            (_t("authority_review", lang), (approved, dm.day(g.authority_approved_on)) if has_authority else ""),
+            (_f("grading.graded_by", lang), g.graded_by),
+            (_t("filled_on", lang), dm.day(filled_on)),
+            widths=(1, 3),
+        ),
+    ]  # fmt: skip
+
+
+def _scenario_details(ext: str, sc: ScenarioInfo, lang: str) -> dm.Value:
+    def line(key: str, value: str) -> str:
+        return f"{tx('fields', f'scenario.{key}', lang)}{'：' if lang == 'zh' else ': '}{value}"
+
+    if ext == "cloud":
+        role = word("cloud_roles", sc.cloud_role, lang) if sc.cloud_role else ""
+        level = level_label(sc.cloud_platform_level, lang) if sc.cloud_platform_level else ""
+        return (line("cloud_role", role), line("cloud_platform_name", sc.cloud_platform_name),
+                line("cloud_platform_level", level),
+                line("cloud_platform_filing_number", sc.cloud_platform_filing_number))  # fmt: skip
+    if ext == "mobile":
+        return line("mobile_apps", sc.mobile_apps)
+    if ext == "bigdata":
+        cross = "" if sc.bigdata_cross_border is None else tx(
+            "common", "answer_yes" if sc.bigdata_cross_border else "answer_no", lang)  # fmt: skip
+        return (line("bigdata_description", sc.bigdata_description), line("bigdata_cross_border", cross))
+    return line(f"{ext}_description", getattr(sc, f"{ext}_description"))
+
+
+def _scenario_table(e: FilingEntry, lang: str) -> list[dm.Block]:
+    rows = []
+    for ext in EXTENSIONS:
+        involved = ext in e.system.extensions
+        details = _scenario_details(ext, e.scenario, lang) if involved else tx("common", "not_involved", lang)
+        rows.append((word("extensions", ext, lang), _yes_no(involved, lang), details))
+    head = tuple(tx("filing", k, lang) for k in ("scenario", "involved", "details"))
+    return [dm.Heading(_t("table4", lang, system=e.system.name)), dm.Grid(head, tuple(rows), (1.2, 0.9, 4))]
+
+
+def _attachment_table(e: FilingEntry, lang: str) -> list[dm.Block]:
+    applies = e.grading.level >= ATTACHMENTS_FROM_LEVEL
+    out: list[dm.Block] = [dm.Heading(_t("table5", lang, system=e.system.name))]
+    if not applies:
+        out.append(dm.Para(_t("table5_level2", lang)))
+    rows = []
+    for code in (*ATTACHMENTS, AUTHORITY_ATTACHMENT):
+        note = e.attachments.get(code, "").strip()
+        if code == AUTHORITY_ATTACHMENT and not e.grading.authority_name.strip():
+            provided: dm.Value = _t("no_authority", lang)
+        else:
+            provided = _plain([("yes", _t("provided", lang)), ("no", _t("not_provided", lang))],
+                              "yes" if note else ("no" if applies else ""))  # fmt: skip
+        rows.append((tx("fields", f"attachment.{code}", lang), provided, note))
+    head = (tx("filing", "attachment", lang), tx("filing", "provided", lang), _t("file_or_note", lang))
+    out.append(dm.Grid(head, tuple(rows), (2.2, 1.4, 1.6)))
+    return out
+
+
+def _data_sheets(e: FilingEntry, lang: str) -> list[dm.Block]:
+    out: list[dm.Block] = [dm.Heading(_t("table6", lang, system=e.system.name)), dm.Para(_t("table6_note", lang))]
+    classes = [(c, word("data_classes", c, lang)) for c in ("core", "important", "general")]
+    for n, r in enumerate(e.data_survey, start=1):
+        out += [
+            dm.Heading(_t("data_sheet", lang, n=n, name=r.name), 3),
+            dm.fields(
+                (_f("data.name", lang), r.name),
+                (_f("data.data_class", lang), _plain(classes, r.data_class)),
+                (_f("data.owner", lang), r.owner),
+                (_f("data.personal_info", lang), _yes_no(r.personal_info, lang)),
+                (_f("data.volume", lang), r.volume),
+                (_f("data.sources", lang), r.sources),
+                (_f("data.flows", lang), r.flows),
+                (_f("data.storage_location", lang), r.storage_location),
+            ),
+        ]
+    return out
+
+
+def filing_form_document(
     org: Organisation,
     entries: Sequence[FilingEntry | tuple[System, GradingRecord]],
     lang: str = "zh",
     *,
-    filled_by: str = "",
+    all_levels: Sequence[int] = (),
     filled_on: date | None = None,
-) -> bytes:
-    """The filing form as PDF bytes: the unit table, then per object its object, grading, scenario,
-    attachments (level >= 3) and data survey tables, then the signature block. Empty fields stay visibly empty."""
+    filed_on: date | None = None,
+    codes: FilingCodes | None = None,
+) -> dm.Document:
+    """The 2025 filing form as blocks. `all_levels`: the levels of every graded object of the unit (the 'in
+    total' counts; default: the objects of this filing)."""
     check_lang(lang)
     items = as_entries(entries)
     if not items:
         raise ValueError("the filing form needs at least one graded system")
     for e in items:
         check_grading(e.grading)
-    names = "、".join(e.system.name for e in items) if lang == "zh" else ", ".join(e.system.name for e in items)
-    return build_pdf(
-        filing_form_story(org, items, lang, filled_by, filled_on),
-        title=f"{tx('filing', 'title', lang)} {org.name}",
-        unit=org.name,
-        system=names,
-        lang=lang,
-    )
+    codes = codes or load_filing_codes()
+    filed = [e.grading.level for e in items]
+    blocks: list[dm.Block] = [*_cover(org, filed_on, lang),
+                              *_unit_table(org, filed, list(all_levels) or filed, codes, lang)]  # fmt: skip
+    for e in items:
+        blocks += [dm.Break(), *_object_table(e, codes, lang), *_grading_table(e, filled_on, lang),
+                   *_scenario_table(e, lang), *_attachment_table(e, lang), *_data_sheets(e, lang)]  # fmt: skip
+    names = ("、" if lang == "zh" else ", ").join(e.system.name for e in items)
+    gaps = missing_filing_fields(org, items, codes)
+    return dm.Document(f"{_t('filing_title', lang)} {org.name}", org.name, names, lang, tuple(blocks), cover=True,
+                       missing=tuple(m.label(lang) for m in gaps))  # fmt: skip
+
+
+def build_filing_form(
+    org: Organisation,
+    entries: Sequence[FilingEntry | tuple[System, GradingRecord]],
+    lang: str = "zh",
+    **options: object,
+) -> bytes:
+    """The filing form as PDF bytes (options as filing_form_document's)."""
+    return render_pdf(filing_form_document(org, entries, lang, **options))  # type: ignore[arg-type]
+
+
+def build_filing_form_docx(
+    org: Organisation,
+    entries: Sequence[FilingEntry | tuple[System, GradingRecord]],
+    lang: str = "zh",
+    **options: object,
+) -> bytes:
+    """The same form as an editable Word file."""
+    from mlps.adapters.reports.render_docx import render_docx  # python-docx loads only when Word is asked for
+
+    return render_docx(filing_form_document(org, entries, lang, **options))  # type: ignore[arg-type]

@@ -12,7 +12,6 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -45,7 +44,6 @@ FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 GRID = colors.HexColor("#555555")
 HEAD_BG = colors.HexColor("#E4E9F0")
 LABEL_BG = colors.HexColor("#F3F5F8")
-MARK_BG = colors.HexColor("#FFE08A")
 NOTE_BG = colors.HexColor("#FFF4E0")
 NOTE_BORDER = colors.HexColor("#D08A00")
 
@@ -61,55 +59,10 @@ def esc(value: object) -> str:
     return html.escape(text, quote=False).replace("\n", "<br/>")
 
 
-CELL_TEXT_MAX = 1500  # characters of user text in one table cell; a table row cannot break across pages
-CHUNK_MAX = 2000  # characters per paragraph of a long text, so that splitting it across pages stays cheap
-
-
-class LongTexts:
-    """Texts too long for a table cell: the cell shows the start and a reference, the whole text follows the
-    table as paragraphs of bounded size (so a 100,000-character record costs time in proportion to its
-    length, not far more)."""
-
-    def __init__(self, lang: str):
-        self.lang, self.items = lang, []
-
-    def cell(self, text: str, prefix: str = "") -> str:
-        """Escaped markup for a cell: the text, or its start and a reference to the full text."""
-        text = text or ""
-        if len(text) <= CELL_TEXT_MAX:
-            return prefix + esc(text)
-        ref = f"R{len(self.items) + 1}"
-        self.items.append((ref, prefix, text))
-        return prefix + esc(text[:CELL_TEXT_MAX]) + esc(tx("common", "continued", self.lang, n=len(text), ref=ref))
-
-    def flowables(self, style) -> list[Flowable]:
-        out: list[Flowable] = []
-        if self.items:
-            out.append(Para(esc(tx("common", "long_records", self.lang)), styles().h2))
-        for ref, prefix, text in self.items:
-            for k in range(0, len(text), CHUNK_MAX):
-                head = f"<b>{ref}</b> {prefix}" if k == 0 else ""
-                out.append(Para(head + esc(text[k : k + CHUNK_MAX]), style))
-        return out
-
-
 def check_lang(lang: str) -> str:
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not '{lang}'")
     return lang
-
-
-def fmt_date(value: date | None) -> str:
-    return value.isoformat() if value else ""
-
-
-def or_empty(value: object, lang: str) -> str:
-    """The value, escaped, or the visible '（未填写）' marker when it is empty. Never an invented value."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return tx("common", "empty", lang)
-    if isinstance(value, date):
-        return value.isoformat()
-    return esc(value)
 
 
 @dataclass(frozen=True)
@@ -239,13 +192,6 @@ def table(
         style=TableStyle(commands),
         hAlign="LEFT",
     )
-
-
-def field_table(pairs: Sequence[tuple[str, str]], widths: tuple[float, float] = (1, 2.4)) -> Table:
-    """A two-column label | value table with no header row. Values are markup (already escaped)."""
-    st = styles()
-    rows = [[Para(label, st.cell_head), Para(value, st.cell)] for label, value in pairs]
-    return table(rows, widths, header_rows=0, label_cols=1)
 
 
 def spacer(height_mm: float = 3) -> Spacer:

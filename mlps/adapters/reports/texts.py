@@ -51,3 +51,8 @@ def level_label(level: int | None, lang: str, full: bool = False) -> str:
 
 def field_label(key: str, lang: str) -> str:
     return tx("fields", key, lang)
+
+
+def docs_text(key: str, lang: str, **values: object) -> str:
+    """A text of the 2025 filing documents (texts.yaml, group docs2025)."""
+    return tx("docs2025", key, lang, **values)

@@ -3,12 +3,14 @@ significant change, log retention. `today` is always a parameter."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from mlps.rules.domain import AssessmentKind, GradingRecord
 from mlps.rules.levels import LEVEL_NAMES, is_level
+from mlps.rules.obligations.filing2025 import Certificate, certificate_validity
 from mlps.rules.obligations.settings import STATUS_NAMES, ObligationSettings, Severity, Status, load_settings
 from mlps.rules.workdays import (
     Deadline,
@@ -54,6 +56,7 @@ class SystemLifecycle:
     log_evidence: str = ""  # where that was seen (a screenshot, a config file)
     expected_level: int | None = None  # for a system not graded yet: the level the user expects, if any
     go_live: date | None = None
+    plan_submitted_on: date | None = None  # when the latest protection work plan was submitted (Q23)
 
     def current_grading(self) -> GradingRecord | None:
         graded = [g for g in self.gradings if g.graded_on is not None]
@@ -136,6 +139,8 @@ class SystemObligations:
     reasons_zh: tuple[str, ...] = ()  # why red or amber
     reasons_en: tuple[str, ...] = ()
     red_kinds: tuple[str, ...] = ()  # grading / filing / agency_assessment
+    certificate: Certificate | None = None  # the filing certificate's validity (2025 rules, Q6); None: not filed
+    refiling_due: bool = False  # filed on a template older than 2025 (Q1)
 
     def get(self, kind: str) -> Obligation | None:
         return next((o for o in self.obligations if o.kind == kind), None)
@@ -152,6 +157,8 @@ class SystemObligations:
             "severity": self.severity.value,
             "reasons_zh": list(self.reasons_zh),
             "reasons_en": list(self.reasons_en),
+            "certificate": self.certificate.as_dict() if self.certificate else None,
+            "refiling_due": self.refiling_due,
             "obligations": [o.as_dict() for o in self.obligations],
         }
 
@@ -258,9 +265,11 @@ def obligations_for(
         _cadence(b, g, "agency_assessment", AssessmentKind.AGENCY, s.assessment_months, s.assessment_marks)
         _cadence(b, g, "self_inspection", AssessmentKind.SELF, s.self_inspection_months, s.self_inspection_marks)
         _regrading(b, g)
+        _filing_2025(b, g)
     _log_retention(b)
 
-    return _judge_system(lc, today, g, tuple(b.out))
+    judged = _judge_system(lc, today, g, tuple(b.out))
+    return dataclasses.replace(judged, certificate=certificate_of(lc, s), refiling_due=refiling_due(lc, s))
 
 
 def _filing_chain(b: _Builder, g: GradingRecord) -> None:
@@ -286,6 +295,9 @@ def _filing_chain(b: _Builder, g: GradingRecord) -> None:
     fallback = deadline.used_fallback
     # the 30 days of the 2007 Measures are seen in sources [S]; the 10 working days are recalled [R]
     filing_mark = "S" if deadline.unit == "calendar_days" else b.s.citations["filing"]["mark"]
+    if g.level == 5 and s.filing_2025:  # Q9: level 5 files with the provincial bureau
+        how_zh += f"第五级向{s.filing_2025.level5_office_zh}备案。"
+        how_en += f" Level 5 files with {s.filing_2025.level5_office_en}."
 
     # expert review: before filing
     if g.expert_review_on:
@@ -310,12 +322,13 @@ def _filing_chain(b: _Builder, g: GradingRecord) -> None:
             else "The expert review comes before the filing."
         )
         status = Status.OVERDUE if g.filed_on else _status(deadline.due, today, soon)
+        change_zh, change_en = _level_change(b.lc, g)
         b.add(
             "expert_review",
             status,
             deadline.due,
-            note_zh=extra_zh + how_zh,
-            note_en=extra_en + " " + how_en,
+            note_zh=change_zh + extra_zh + how_zh,
+            note_en=change_en + extra_en + " " + how_en,
             calendar_fallback=fallback,
         )
 
@@ -411,6 +424,9 @@ def _cadence(
     practice_zh = "（第二级每两年一次为通行做法，并非法定要求）" if mark == "practice" else ""
     practice_en = " (every two years at level 2 is common practice, not law)" if mark == "practice" else ""
     done = sorted((a for a in b.lc.assessments if a.kind == akind), key=lambda a: a.on)
+    if g.level == 5 and akind is AssessmentKind.AGENCY and b.s.filing_2025:  # Q10-Q11
+        practice_zh += f"；{b.s.filing_2025.level5_basis_zh}"
+        practice_en += f"; {b.s.filing_2025.level5_basis_en}"
     name_zh = "等级测评" if akind is AssessmentKind.AGENCY else "自查"
     name_en = "assessment" if akind is AssessmentKind.AGENCY else "self-inspection"
     if done:
@@ -562,3 +578,112 @@ def _judge_system(
         tuple(en),
         tuple(red),
     )
+
+
+# ---------------------------------------------------------------------------------------------- 2025 rules
+
+
+def _level_change(lc: SystemLifecycle, g: GradingRecord) -> tuple[str, str]:
+    """Q2: a new expert review when the level changed since the previous grading (said in the review's note)."""
+    earlier = [x for x in lc.gradings if x.graded_on is not None and x is not g and x.graded_on <= g.graded_on]
+    if not earlier:
+        return "", ""
+    before = max(earlier, key=lambda x: (x.graded_on, x.id or 0))
+    if before.level == g.level:
+        return "", ""
+    zh_old, zh_new = LEVEL_NAMES[before.level]["zh"], LEVEL_NAMES[g.level]["zh"]
+    en_old, en_new = LEVEL_NAMES[before.level]["en"], LEVEL_NAMES[g.level]["en"]
+    return (
+        f"等级由{zh_old}变为{zh_new}：须重新组织专家评审（2025 年问题释疑第二问）。",
+        f"The level changed from {en_old} to {en_new}: a new expert review is needed (2025 answers, Q2). ",
+    )
+
+
+def certificate_of(lc: SystemLifecycle, settings: ObligationSettings | None = None) -> Certificate | None:
+    """The filing certificate of the current filing (Q6), extended by the completed agency assessments; None when
+    the current grading is not filed (or is level 1, which is not filed)."""
+    s = settings or load_settings()
+    g, f = lc.current_grading(), s.filing_2025
+    if g is None or g.filed_on is None or f is None or g.level < s.expert_review_min_level:
+        return None
+    done = [a.on for a in lc.assessments if a.kind is AssessmentKind.AGENCY]
+    return certificate_validity(
+        g.filed_on,
+        done,
+        years=f.certificate_years,
+        counted_from=f.certificate_counted_from,
+        extension_years=f.certificate_extension_years,
+        renew_months=f.certificate_renew_months,
+    )
+
+
+def refiling_due(lc: SystemLifecycle, settings: ObligationSettings | None = None) -> bool:
+    """Q1: a level-2+ system whose current filing was made before the 2025 templates must file again on them."""
+    s = settings or load_settings()
+    g, f = lc.current_grading(), s.filing_2025
+    return bool(g and f and g.filed_on and g.level >= f.refiling_min_level and g.filed_on < f.templates_from)
+
+
+def _filing_2025(b: _Builder, g: GradingRecord) -> None:
+    """The duties the 2025 letter adds: re-filing on the new templates (Q1), the certificate's renewal (Q6), the
+    protection work plan (Q23-Q24); level 5's office and basis (Q9-Q11) are said on the filing and assessment."""
+    f, today, soon = b.s.filing_2025, b.today, b.s.due_soon_days
+    if f is None:
+        return
+    # Q1 re-filing
+    if g.level < f.refiling_min_level or g.filed_on is None:
+        b.na("refiling", "尚未备案或第一级：无需按 2025 年版模板重新备案。",
+             "Not filed yet, or level 1: no re-filing on the 2025 templates.")  # fmt: skip
+    elif g.filed_on < f.templates_from:
+        b.add("refiling", _status(f.refiling_due, today, soon), f.refiling_due, mark=f.marks["refiling"],
+              note_zh=f"{_d(g.filed_on)} 的备案使用的是旧版模板：第二级以上已备案系统须按 2025 年版定级报告和备案表"
+                      f"重新填报（无论等级是否变化）；等级未变化且无重大变化的无需重新专家评审。",
+              note_en=f"The filing of {_d(g.filed_on)} used the older templates: every filed level-2+ system files "
+                      "again on the 2025 grading report and filing form, whether or not its level changes; without a "
+                      "level change or significant change no new expert review is needed.")  # fmt: skip
+    else:
+        b.add("refiling", Status.DONE, None, done_on=g.filed_on, mark=f.marks["refiling"],
+              evidence_zh=f"{_d(g.filed_on)} 按 2025 年版模板备案",
+              evidence_en=f"Filed on {_d(g.filed_on)} on the 2025 templates")  # fmt: skip
+    # Q6 certificate
+    cert = certificate_of(b.lc, b.s)
+    if cert is None:
+        b.na("certificate", "尚未备案：备案后才有备案证明。", "Not filed yet: the certificate comes with the filing.")
+    else:
+        ext_zh = f"，已因 {cert.extensions} 次等级测评各延长一年" if cert.extensions else ""
+        ext_en = f", extended a year for each of {cert.extensions} assessment(s)" if cert.extensions else ""
+        if today < cert.renew_from:
+            status = Status.DONE
+        else:
+            status = Status.OVERDUE if today > cert.valid_until else Status.DUE_SOON
+        b.add("certificate", status, cert.valid_until, mark=f.marks["certificate"],
+              done_on=g.filed_on if status is Status.DONE else None,
+              evidence_zh=f"备案证明有效期 {_d(cert.valid_from)} 至 {_d(cert.valid_until)}{ext_zh}",
+              evidence_en=f"Certificate valid {_d(cert.valid_from)} to {_d(cert.valid_until)}{ext_en}",
+              note_zh=f"期满前三个月内（{_d(cert.renew_from)} 起）向受理备案的公安机关申请延期。",
+              note_en=f"Ask the bureau that received the filing to renew it within the three months before it "
+                      f"expires (from {_d(cert.renew_from)}).")  # fmt: skip
+    # Q23-Q24 protection work plan
+    if g.level < f.plan_min_level:
+        b.na("protection_plan", "第三级以上系统才需报送保护工作方案。",
+             "Only level-3+ systems submit a protection work plan.")  # fmt: skip
+        return
+    agency = sorted(a.on for a in b.lc.assessments if a.kind is AssessmentKind.AGENCY)
+    if agency:
+        due = max(f.plan_first_due, agency[-1] + timedelta(days=f.plan_after_assessment_days))
+        basis_zh, basis_en = f"以 {_d(agency[-1])} 的年度测评为依据", f"based on the assessment of {_d(agency[-1])}"
+    else:  # no assessment yet: the plan follows the first one, due by the assessment cadence
+        first = add_months(g.graded_on, b.s.assessment_months.get(g.level, 12))
+        due = max(f.plan_first_due, first + timedelta(days=f.plan_after_assessment_days))
+        basis_zh = "尚无完成的等级测评，应在首次测评后报送"
+        basis_en = "no completed assessment yet: due after the first one"
+    submitted = b.lc.plan_submitted_on
+    covers = submitted is not None and (not agency or submitted >= agency[-1])
+    if covers:
+        b.add("protection_plan", Status.DONE, due, done_on=submitted, mark=f.marks["protection_plan"],
+              evidence_zh=f"{_d(submitted)} 已报送保护工作方案", evidence_en=f"Work plan submitted on {_d(submitted)}")
+    else:
+        b.add("protection_plan", _status(due, today, soon), due, mark=f.marks["protection_plan"],
+              note_zh=f"保护工作方案（资产、现有措施、问题成因、整改思路和工作计划）{basis_zh}；可在文档中下载草稿。",
+              note_en=f"The protection work plan (assets, measures in place, causes, remediation approach and work "
+                      f"plan), {basis_en}; a draft can be downloaded with the documents.")  # fmt: skip

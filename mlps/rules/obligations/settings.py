@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from mlps.rules.levels import Level
+from mlps.rules.obligations.filing2025 import Filing2025Settings
 from mlps.rules.rulefiles import RuleModel, load, validate
 
 SETTINGS_FILE = "obligations.yaml"
@@ -25,7 +26,11 @@ KINDS = (
     "self_inspection",
     "regrading",
     "log_retention",
+    "refiling",
+    "certificate",
+    "protection_plan",
 )
+FILING_2025_KINDS = ("refiling", "certificate", "protection_plan")  # from the `filing_2025` section
 
 
 class Status(StrEnum):
@@ -124,6 +129,7 @@ class ObligationSettings:
     penalties: tuple[Penalty, ...]
     cases: dict[str, Case]
     version: str = ""
+    filing_2025: Filing2025Settings | None = None  # the 2025 filing rules; None: a settings file without them
 
 
 # ---------------------------------------------------------------------------------------------- the file
@@ -180,6 +186,59 @@ class _LogRetention(RuleModel):
                 "mark": str(self.mark)}  # fmt: skip
 
 
+class _Refiling(_Cited):  # Q1
+    min_level: Positive
+    templates_from: date  # [R] a filing before this day used the older templates
+    due: date  # [R] the letter sets no date
+
+
+class _Certificate(_Cited):  # Q6
+    years: Positive
+    counted_from: date
+    extension_years: Count
+    renew_months: Count
+
+
+class _Level5(RuleModel):  # Q9-Q11
+    mark: str = ""
+    office_zh: Stripped
+    office_en: Stripped
+    basis_zh: Stripped
+    basis_en: Stripped
+
+
+class _Plan(_Cited):  # Q23-Q24
+    min_level: Positive
+    first_due: date
+    after_assessment_days: Count  # [R] chosen
+
+
+class _Filing2025(RuleModel):
+    """The `filing_2025` section: the Cybersecurity Bureau's answers of 2025-04-27 as settings."""
+
+    refiling: _Refiling
+    certificate: _Certificate
+    level5: _Level5
+    protection_plan: _Plan
+
+    def settings(self) -> Filing2025Settings:
+        r, c, p = self.refiling, self.certificate, self.protection_plan
+        return Filing2025Settings(
+            templates_from=r.templates_from, refiling_min_level=r.min_level, refiling_due=r.due,
+            certificate_years=c.years, certificate_counted_from=c.counted_from,
+            certificate_extension_years=c.extension_years, certificate_renew_months=c.renew_months,
+            level5_office_zh=self.level5.office_zh, level5_office_en=self.level5.office_en,
+            level5_basis_zh=self.level5.basis_zh, level5_basis_en=self.level5.basis_en,
+            plan_min_level=p.min_level, plan_first_due=p.first_due, plan_after_assessment_days=p.after_assessment_days,
+            marks={k: str(getattr(self, k).mark) for k in ("refiling", "certificate", "level5", "protection_plan")},
+        )  # fmt: skip
+
+
+def parse_filing_2025(raw: Any, file: str) -> Filing2025Settings:
+    """The `filing_2025` section alone; an error names the file and the field."""
+    return validate(raw, _Filing2025, f"{file}, filing_2025").settings()
+
+
 class _Title(RuleModel):
     zh: str
     en: str
@@ -232,6 +291,7 @@ class ObligationsFile(RuleModel):
     titles: dict[str, _Title]
     penalties: list[_Penalty]
     cases: dict[str, _Case]
+    filing_2025: _Filing2025 | None = None
 
     @field_validator("version", mode="before")
     @classmethod
@@ -241,7 +301,7 @@ class ObligationsFile(RuleModel):
     @field_validator("titles")
     @classmethod
     def _every_title(cls, v: dict[str, _Title]) -> dict[str, _Title]:
-        missing = [k for k in KINDS if k not in v]
+        missing = [k for k in KINDS if k not in v and k not in FILING_2025_KINDS]
         if missing:
             raise ValueError(f"has no title for {', '.join(missing)}")
         return v
@@ -254,13 +314,24 @@ class ObligationsFile(RuleModel):
         return v
 
     def settings(self) -> ObligationSettings:
-        citations = {k: getattr(self, k).citation() for k in KINDS if k != "log_retention"}
+        citations = {k: getattr(self, k).citation() for k in KINDS if k not in ("log_retention", *FILING_2025_KINDS)}
+        if self.filing_2025 is not None:
+            citations |= {k: getattr(self.filing_2025, k).citation() for k in FILING_2025_KINDS}
+            missing = [k for k in FILING_2025_KINDS if k not in self.titles]
+            if missing:
+                raise ValueError(f"titles: no title for {', '.join(missing)}")
         citations["log_retention_before"] = self.log_retention.citation("before")
         citations["log_retention_after"] = self.log_retention.citation("after")
         penalties = sorted(
             (
-                Penalty(p.id, p.from_, p.until, p.article_zh, p.article_en,
-                        tuple(PenaltyTier(**t.model_dump()) for t in p.tiers))  # fmt: skip
+                Penalty(
+                    p.id,
+                    p.from_,
+                    p.until,
+                    p.article_zh,
+                    p.article_en,
+                    tuple(PenaltyTier(**t.model_dump()) for t in p.tiers),
+                )  # fmt: skip
                 for p in self.penalties
             ),
             key=lambda p: p.effective_from,
@@ -281,9 +352,12 @@ class ObligationsFile(RuleModel):
             titles={k: {"zh": v.zh, "en": v.en} for k, v in self.titles.items()},
             citations=citations,
             penalties=tuple(penalties),
-            cases={cid: Case(cid, c.year, c.title_zh, c.title_en, c.text_zh, c.text_en, str(c.mark))
-                   for cid, c in self.cases.items()},  # fmt: skip
+            cases={
+                cid: Case(cid, c.year, c.title_zh, c.title_en, c.text_zh, c.text_en, str(c.mark))
+                for cid, c in self.cases.items()
+            },  # fmt: skip
             version=self.version,
+            filing_2025=self.filing_2025.settings() if self.filing_2025 else None,
         )
 
 

@@ -13,14 +13,18 @@ from mlps.rules.catalogue import load_catalogue
 from mlps.rules.domain import Organisation, System
 from mlps.ui.common import lang, tr
 from mlps.ui.context import in_view, select_organisation, select_system, ws
+from mlps.ui.filing_details import organisation_codes
 from mlps.ui.safe import one_line
 from mlps.ui.widgets import grading_documents
 
 ORG_TEXT_FIELDS = [
-    "name", "credit_code", "address", "region_code", "head_name", "head_title", "head_phone",
-    "security_department", "security_contact", "security_phone", "security_email",
-    "data_department", "data_contact", "data_phone", "affiliation", "unit_type", "industry",
+    "name", "credit_code", "province", "city", "county", "address", "postal_code", "region_code",
+    "head_name", "head_title", "head_phone", "head_email",
+    "security_department", "security_contact", "security_title", "security_phone", "security_mobile",
+    "security_email", "data_department", "data_contact", "data_title", "data_phone", "data_mobile", "data_email",
 ]  # fmt: skip
+NEW_2025_FIELDS = {"province", "city", "county", "postal_code", "head_email", "security_title", "security_mobile",
+                   "data_title", "data_mobile", "data_email"}  # labels in filing2025.yaml  # fmt: skip
 SYSTEM_TEXT_FIELDS = [
     "name", "code", "owner", "business_type", "description", "business_description", "data_description",
     "service_scope", "service_users", "deployment", "internet_details", "parent_system",
@@ -31,7 +35,7 @@ OBJECT_TYPES = ["information_system", "infrastructure", "data_resource"]
 
 
 def _text(field: str, value: str, key: str) -> str:
-    label = tr(f"field.{field}")
+    label = tr(f"filing2025.field.{field}" if field in NEW_2025_FIELDS else f"field.{field}")
     if field in LONG_FIELDS:
         return st.text_area(label, value=value, key=key, height=80)
     return st.text_input(label, value=value, key=key, max_chars=200)
@@ -45,6 +49,7 @@ def _org_form(org: Organisation | None) -> None:
         for n, field in enumerate(ORG_TEXT_FIELDS):
             with cols[n % 2]:
                 values[field] = _text(field, getattr(base, field), f"org_{base.id}_{field}")
+        values.update(organisation_codes(base, f"org_{base.id}"))
         if st.form_submit_button(tr("sys.save_org"), type="primary"):
             try:
                 saved = ws().save_organisation(dataclasses.replace(base, **values))
